@@ -1,0 +1,391 @@
+"""Cell rules (DESIGN.md §4): what a clerk's Excel really contains, parsed into clean values.
+
+Every parser takes the raw cell value as a reader gives it (``None``, ``str``, ``int``, ``float``,
+``bool``, ``date``, ``datetime``, ``time``…) and returns ``(value, problems)``. It never raises, and
+it is idempotent: parsing its own output (or ``str`` of it) gives the same value. Problems carry a
+stable code, a severity and Chinese message/hint; personal data in messages is masked.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import TypeVar
+
+from .issues import ERROR, WARNING, Severity
+from .privacy import mask_id_card, mask_phone
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A problem with one cell, before it is placed in a file/sheet/cell as an `Issue`."""
+
+    code: str
+    severity: Severity
+    message: str
+    hint: str
+
+
+Parsed = tuple[T | None, list[Problem]]
+
+_SPACES = re.compile(r"[ \t\u3000\u00a0\r]+")
+_ALL_SPACE = re.compile(r"\s+|\u3000|\u00a0")
+
+
+def _is_blank(raw: object) -> bool:
+    return raw is None or (isinstance(raw, str) and not _ALL_SPACE.sub("", raw))
+
+
+def _number_text(value: float) -> str:
+    """'13812345678' for 13812345678.0; repr-like text for other numbers."""
+    if math.isfinite(value) and value == int(value) and abs(value) < 1e15:
+        return str(int(value))
+    return repr(value)
+
+
+def clean_text(raw: object, keep_newlines: bool = False) -> str:
+    """Strip, collapse runs of spaces (incl. full-width); keep line breaks only when asked.
+
+    Numbers come back as their text ('3' for 3.0); dates as ISO text.
+    """
+    if raw is None:
+        return ""
+    if isinstance(raw, bool):
+        return "是" if raw else "否"
+    if isinstance(raw, float):
+        return _number_text(raw)
+    text = raw if isinstance(raw, str) else str(raw)
+    lines = [_SPACES.sub(" ", line).strip() for line in text.replace("\r\n", "\n").split("\n")]
+    if keep_newlines:
+        return "\n".join(line for line in lines if line)
+    return " ".join(line for line in lines if line)
+
+
+def parse_text(raw: object) -> Parsed[str]:
+    """Single-line text: whitespace collapsed. Blank → None."""
+    text = clean_text(raw)
+    return (text or None), []
+
+
+def parse_longtext(raw: object) -> Parsed[str]:
+    """Multi-line text (简介, 自评情况): line breaks kept, blank lines dropped. Blank → None."""
+    text = clean_text(raw, keep_newlines=True)
+    return (text or None), []
+
+
+# ---------------------------------------------------------------- 身份证号码 (GB 11643-1999)
+
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+_SCI = re.compile(r"^\d(\.\d+)?[eE]\+?\d+$")
+
+
+def id_check_digit(first17: str) -> str:
+    """GB 11643-1999 §5 check character for the first 17 digits (ISO 7064 MOD 11-2)."""
+    total = sum(int(d) * w for d, w in zip(first17, _ID_WEIGHTS, strict=True))
+    return _ID_CHECK[total % 11]
+
+
+def id_birth_date(value: str) -> date | None:
+    """Birth date from digits 7–14 of an 18-character ID, None if impossible."""
+    try:
+        return date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+    except ValueError:
+        return None
+
+
+def id_gender(value: str) -> str:
+    """'男' when the 17th digit is odd, else '女' (GB 11643-1999 §4.5)."""
+    return "男" if int(value[16]) % 2 else "女"
+
+
+_ID_NUMERIC_HINT = (
+    "Excel 把身份证号当成了数字，只保留 15 位有效数字，末几位已经丢失，无法恢复。"
+    "请把该列单元格格式设为“文本”，再按原件重新录入完整的 18 位号码。"
+)
+
+
+def parse_id_card(raw: object) -> Parsed[str]:
+    """18-character 公民身份号码, upper-case X. Source: GB 11643-1999 §5 (check digit).
+
+    Codes: id-card-numeric (a number cell, digits lost), id-card-old (15 digits),
+    id-card-format, id-card-birthdate, id-card-checksum.
+    """
+    if _is_blank(raw):
+        return None, []
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        return None, [Problem("id-card-numeric", ERROR, "身份证号码存成了数字", _ID_NUMERIC_HINT)]
+    text = _ALL_SPACE.sub("", clean_text(raw)).upper()
+    if _SCI.match(text):
+        return None, [
+            Problem("id-card-numeric", ERROR, f"身份证号码显示为科学计数法“{text}”", _ID_NUMERIC_HINT)
+        ]
+    if len(text) == 15 and text.isdigit():
+        return None, [
+            Problem(
+                "id-card-old",
+                ERROR,
+                f"“{mask_id_card(text)}”是 15 位旧身份证号",
+                "请填写现行的 18 位公民身份号码（见身份证正面）。",
+            )
+        ]
+    if len(text) != 18 or not text[:17].isdigit() or not (text[17].isdigit() or text[17] == "X"):
+        return None, [
+            Problem(
+                "id-card-format",
+                ERROR,
+                f"身份证号码“{mask_id_card(text)}”不是 18 位（前 17 位数字，末位数字或 X）",
+                "请对照身份证原件重新录入，不要含空格或其他符号。",
+            )
+        ]
+    if id_birth_date(text) is None:
+        return None, [
+            Problem(
+                "id-card-birthdate",
+                ERROR,
+                f"身份证号码“{mask_id_card(text)}”中的出生日期不存在",
+                "第 7–14 位是出生年月日，请对照原件核对。",
+            )
+        ]
+    if id_check_digit(text[:17]) != text[17]:
+        return None, [
+            Problem(
+                "id-card-checksum",
+                ERROR,
+                f"身份证号码“{mask_id_card(text)}”校验位不对",
+                "号码中有数字录错（GB 11643-1999 校验码不符），请对照身份证原件逐位核对。",
+            )
+        ]
+    return text, []
+
+
+# ---------------------------------------------------------------- 联系电话
+
+_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+_LANDLINE = re.compile(r"^(0\d{2,3})(\d{7,8})$")
+_LOCAL = re.compile(r"^\d{7,8}$")
+
+
+def parse_phone(raw: object) -> Parsed[str]:
+    """Mobile 1[3-9]xxxxxxxxx, landline '0916-6323126', or a 7–8 digit local number (warning).
+
+    A numeric cell like 13812345678.0 is normalised, not rejected.
+    Codes: phone-invalid (error), phone-no-area-code (warning).
+    """
+    if _is_blank(raw):
+        return None, []
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        text = _number_text(float(raw))
+    else:
+        text = clean_text(raw)
+    digits = re.sub(r"[\s\-—－()（）+]", "", text)
+    if digits.startswith("86") and len(digits) == 13:
+        digits = digits[2:]
+    if _MOBILE.match(digits):
+        return digits, []
+    landline = _LANDLINE.match(digits)
+    if landline:
+        return f"{landline.group(1)}-{landline.group(2)}", []
+    if _LOCAL.match(digits):
+        return digits, [
+            Problem(
+                "phone-no-area-code",
+                WARNING,
+                f"电话“{mask_phone(digits)}”没有区号",
+                "固定电话请加区号，如汉中为 0916-6323126。",
+            )
+        ]
+    return None, [
+        Problem(
+            "phone-invalid",
+            ERROR,
+            f"“{mask_phone(digits) if digits.isdigit() else text[:20]}”不是有效的电话号码",
+            "手机号为 11 位（1 开头）；固定电话写成“0916-6323126”。",
+        )
+    ]
+
+
+# ---------------------------------------------------------------- 日期
+
+
+@dataclass(frozen=True, order=True)
+class PlanTime:
+    """A planned time: a month (``day`` None) or a full date. Shown as 2022年3月 / 2022年3月5日."""
+
+    year: int
+    month: int
+    day: int | None = None
+
+    def __str__(self) -> str:
+        if self.day is None:
+            return f"{self.year}年{self.month}月"
+        return f"{self.year}年{self.month}月{self.day}日"
+
+    @property
+    def first_day(self) -> date:
+        """The date itself, or the first day of the month."""
+        return date(self.year, self.month, self.day or 1)
+
+
+_FULL_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+_MONTH = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?(份)?$")
+_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_EXCEL_MAX_SERIAL = 2958465
+_DATE_HINT = "请写成“2022-3-5”或“2022年3月5日”，或把单元格设为日期格式。"
+
+
+def _excel_serial(value: float) -> date | None:
+    if not math.isfinite(value) or not 1 <= value <= _EXCEL_MAX_SERIAL:
+        return None
+    # Excel's 1900 system (with its 1900-02-29 bug); serials below 61 are January/February 1900.
+    base = datetime(1899, 12, 30) if value >= 61 else datetime(1899, 12, 31)
+    return (base + timedelta(days=int(value))).date()
+
+
+def _invalid(text: str) -> Problem:
+    return Problem("date-invalid", ERROR, f"“{text[:30]}”不是有效日期", _DATE_HINT)
+
+
+def parse_plan_time(raw: object, allow_month: bool = True) -> Parsed[PlanTime]:
+    """A date in any form of DESIGN §4, or (``allow_month``) a month like 2022年3月 / 2022.3.
+
+    A *number* like 2022.1 may be 2022.10 with the 0 dropped by Excel: warning date-ambiguous,
+    no value (never guessed). Codes: date-invalid, date-month-only, date-ambiguous.
+    """
+    if _is_blank(raw):
+        return None, []
+    if isinstance(raw, datetime):
+        return PlanTime(raw.year, raw.month, raw.day), []
+    if isinstance(raw, date):
+        return PlanTime(raw.year, raw.month, raw.day), []
+    if isinstance(raw, (time, timedelta, bool)):
+        return None, [_invalid(str(raw))]
+    if isinstance(raw, (int, float)):
+        value = float(raw)
+        if 1900 <= value < 2101 and value != int(value):
+            text = f"{value:.2f}".rstrip("0")
+            year, frac = text.split(".")
+            if not allow_month:
+                return None, [_invalid(text)]
+            if frac == "1":
+                return None, [
+                    Problem(
+                        "date-ambiguous",
+                        WARNING,
+                        f"单元格是数字 {text}，可能是 {year}年1月，也可能是 {year}.10 被 Excel 去掉了末尾的 0",
+                        "请把单元格设为“文本”，写成“2022年1月”或“2022年10月”。",
+                    )
+                ]
+            raw = text
+        elif 1900 <= value < 2101:
+            return None, [_invalid(_number_text(value))]
+        else:
+            serial = _excel_serial(value)
+            if serial is None:
+                return None, [_invalid(_number_text(value))]
+            return PlanTime(serial.year, serial.month, serial.day), []
+    text = _ALL_SPACE.sub("", clean_text(raw))
+    match = _FULL_DATE.match(text) or _COMPACT.match(text)
+    if match:
+        year, month, day = (int(g) for g in match.groups())
+        try:
+            date(year, month, day)
+        except ValueError:
+            return None, [_invalid(text)]
+        return PlanTime(year, month, day), []
+    match = _MONTH.match(text)
+    if match:
+        year, month = int(match.group(1)), int(match.group(2))
+        if not 1 <= month <= 12:
+            return None, [_invalid(text)]
+        if not allow_month:
+            return None, [
+                Problem("date-month-only", ERROR, f"“{text}”只有月份，缺少日", _DATE_HINT)
+            ]
+        return PlanTime(year, month), []
+    return None, [_invalid(text)]
+
+
+def parse_date(raw: object) -> Parsed[date]:
+    """A full date (real Excel date, serial number or text forms of DESIGN §4).
+
+    Codes: date-invalid, date-month-only.
+    """
+    value, problems = parse_plan_time(raw, allow_month=False)
+    return (value.first_day if value is not None else None), problems
+
+
+# ---------------------------------------------------------------- 下拉选项与数字
+
+YES_NO = ("是", "否")
+_YES_NO_ALIASES = {
+    "√": "是", "✓": "是", "✔": "是", "Y": "是", "YES": "是", "有": "是", "已注册": "是",
+    "×": "否", "✗": "否", "N": "否", "NO": "否", "无": "否", "未注册": "否",
+}
+_BRACKETS = str.maketrans({"(": "（", ")": "）", "“": "", "”": "", '"': ""})
+
+
+def normalise_key(text: str) -> str:
+    """Text for comparing options/headers: no spaces of any width, full-width brackets."""
+    return _ALL_SPACE.sub("", text).translate(_BRACKETS)
+
+
+def parse_enum(raw: object, options: tuple[str, ...]) -> Parsed[str]:
+    """One of ``options`` (a dropdown). 是/否 also accepts √ Y 有 / × N 无.
+
+    Code: enum-invalid (lists the allowed values).
+    """
+    if _is_blank(raw):
+        return None, []
+    text = normalise_key(clean_text(raw))
+    for option in options:
+        if normalise_key(option) == text:
+            return option, []
+    if options == YES_NO and text.upper() in _YES_NO_ALIASES:
+        return _YES_NO_ALIASES[text.upper()], []
+    return None, [
+        Problem(
+            "enum-invalid",
+            ERROR,
+            f"“{clean_text(raw)[:30]}”不是可选的值",
+            "请从下拉列表中选择：" + "、".join(options),
+        )
+    ]
+
+
+_UNIT_SUFFIX = re.compile(r"(人次|人|个|次|场|小时|h|平方米|平米|㎡|m2)$", re.IGNORECASE)
+
+
+def parse_number(raw: object, integer: bool = False) -> Parsed[float]:
+    """A non-negative number; text like '120人次' or '80平方米' accepted (unit dropped).
+
+    With ``integer``, a fractional value is an error. Code: number-invalid.
+    """
+    if _is_blank(raw):
+        return None, []
+    value: float | None = None
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        value = float(raw)
+    elif isinstance(raw, str):
+        text = _UNIT_SUFFIX.sub("", _ALL_SPACE.sub("", raw).replace(",", "").replace("，", ""))
+        try:
+            value = float(text)
+        except ValueError:
+            value = None
+    hint = "请只填写数字（如 120），不要写文字。"
+    if value is None or not math.isfinite(value) or value < 0:
+        return None, [Problem("number-invalid", ERROR, f"“{clean_text(raw)[:30]}”不是有效数字", hint)]
+    if integer and value != int(value):
+        return None, [Problem("number-invalid", ERROR, f"“{clean_text(raw)}”应为整数", hint)]
+    return value, []
+
+
+def parse_files(raw: object) -> Parsed[tuple[str, ...]]:
+    """File names separated by 、 ； ; , ， or line breaks (图片资料). Blank → None."""
+    text = clean_text(raw, keep_newlines=True)
+    names = tuple(n.strip() for n in re.split(r"[、；;,，\n]", text) if n.strip())
+    return (names or None), []

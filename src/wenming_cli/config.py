@@ -1,0 +1,192 @@
+"""County configuration (DESIGN.md §8): the bundled 西乡县 default, overridable by `wenming.toml`.
+
+The default lives in ``resources/default_config.toml`` (county, period, deadline, units, teams,
+thresholds, the 24 evaluation items of the notice's 附件3) and ``resources/xixiang_divisions.csv``
+(17 towns, 215 村/社区, NBS codes as of 2022-10-31, names normalised: “乔山村委会” → “乔山村”).
+A ``wenming.toml`` in the data folder is merged key by key over the default.
+"""
+
+from __future__ import annotations
+
+import csv
+import sys
+from datetime import date, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+CONFIG_FILE_NAME = "wenming.toml"
+
+
+class ConfigError(Exception):
+    """The configuration file cannot be used; the message is Chinese and names file and key."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Town(_Strict):
+    """A 镇/街道 and its 村（社区）, the denominator of 覆盖率."""
+
+    name: str
+    code: str = ""
+    villages: list[str]
+
+
+class Thresholds(_Strict):
+    """五有 data-check thresholds; the county's own defaults, not an official standard (§6)."""
+
+    coverage_rate: float = Field(1.0, ge=0, le=1)
+    required_team_categories: list[str] = [
+        "党员", "理论宣讲", "文化艺术", "卫生健康", "科技与科普", "普法宣讲", "教育体育", "应急救援",
+    ]
+    min_village_teams: int = Field(1, ge=0)
+    min_registered_share: float = Field(0.8, ge=0, le=1)
+    min_theme_activities: int = Field(1, ge=0)
+    min_demo_activities: int = Field(1, ge=0)
+    every_month: bool = True
+    photos_required: bool = True
+    min_projects_per_type: int = Field(1, ge=0)
+    special_fields: list[str] = ["养老", "育幼", "帮困", "疫情防控", "抢险救援"]
+    min_brand_projects: int = Field(1, ge=0)
+
+
+class EvaluationItem(_Strict):
+    """One evaluation item (notice 附件3); ``check`` names the data check in ``criteria``."""
+
+    code: str
+    dimension: str
+    title: str
+    content: str
+    check: str | None = None
+
+
+class Config(_Strict):
+    """The whole county configuration.
+
+    Raises:
+        pydantic.ValidationError on construction with bad values (wrapped by :func:`load_config`).
+    """
+
+    county: str
+    centre: str
+    office: str = ""
+    email: str = ""
+    phone: str = ""
+    notice: str = ""
+    period_start: date
+    period_end: date
+    deadline: datetime
+    units: list[str] = []
+    county_teams: dict[str, str] = {}
+    towns: list[Town] = []
+    thresholds: Thresholds = Thresholds()
+    items: list[EvaluationItem]
+
+    @model_validator(mode="after")
+    def _period_order(self) -> Config:
+        if self.period_end < self.period_start:
+            raise ValueError("period_end 早于 period_start")
+        return self
+
+    @property
+    def year(self) -> int:
+        """The reporting year (year of ``period_start``)."""
+        return self.period_start.year
+
+    def town(self, name: str) -> Town | None:
+        """The town called ``name``, or None."""
+        for town in self.towns:
+            if town.name == name:
+                return town
+        return None
+
+    def unit_kind(self, name: str) -> str:
+        """'town', 'unit' (county unit), 'team' (county professional team) or 'unknown'."""
+        if self.town(name) is not None:
+            return "town"
+        if name in self.units:
+            return "unit"
+        if name in self.county_teams:
+            return "team"
+        return "unknown"
+
+
+def _bundled_towns() -> list[dict[str, Any]]:
+    text = resources.files("wenming_cli.resources").joinpath("xixiang_divisions.csv").read_text(
+        encoding="utf-8"
+    )
+    towns: dict[str, dict[str, Any]] = {}
+    for row in csv.DictReader(text.splitlines()):
+        town = towns.setdefault(
+            row["town"], {"name": row["town"], "code": row["town_code"], "villages": []}
+        )
+        town["villages"].append(row["village"])
+    return list(towns.values())
+
+
+def _bundled_raw() -> dict[str, Any]:
+    text = resources.files("wenming_cli.resources").joinpath("default_config.toml").read_text(
+        encoding="utf-8"
+    )
+    raw = tomllib.loads(text)
+    raw["towns"] = _bundled_towns()
+    return raw
+
+
+def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict) and key != "county_teams":
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _describe(error: ValidationError, source: str) -> str:
+    lines = [f"配置文件 {source} 有误："]
+    for err in error.errors():
+        key = ".".join(str(p) for p in err["loc"]) or "（整体）"
+        if err["type"] == "extra_forbidden":
+            lines.append(f"  键 {key} 无法识别，请检查拼写或删除该行")
+        elif err["type"] == "missing":
+            lines.append(f"  缺少键 {key}")
+        else:
+            lines.append(f"  键 {key} 的值不合适：{err['msg']}")
+    return "\n".join(lines)
+
+
+def load_config(data_dir: Path | None = None) -> tuple[Config, Path | None]:
+    """Load the bundled default, merged with ``data_dir/wenming.toml`` when that file exists.
+
+    Returns:
+        (config, path of the user file or None when only the bundled default was used).
+    Raises:
+        ConfigError: the user file is not valid TOML or has an unknown key / bad value
+            (message names the file and the key).
+    """
+    raw = _bundled_raw()
+    user_path: Path | None = None
+    if data_dir is not None and (data_dir / CONFIG_FILE_NAME).is_file():
+        user_path = data_dir / CONFIG_FILE_NAME
+        try:
+            user = tomllib.loads(user_path.read_text(encoding="utf-8-sig"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(
+                f"配置文件 {user_path} 不是有效的 TOML：{exc}。请用记事本打开检查该行，"
+                "文字要加英文双引号。"
+            ) from exc
+        raw = _merge(raw, user)
+    try:
+        return Config.model_validate(raw), user_path
+    except ValidationError as exc:
+        raise ConfigError(_describe(exc, str(user_path or "（内置默认配置）"))) from exc

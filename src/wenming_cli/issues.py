@@ -1,0 +1,104 @@
+"""Problems in user data are data (DESIGN.md §5): `Issue` objects collected into a `Report`.
+
+Severity is 错误 (error: the data must be fixed) or 警告 (warning: worth a look, exit code stays 0).
+Codes are stable kebab-case strings; tests match codes and cells, never wording.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+Severity = Literal["错误", "警告"]
+ERROR: Severity = "错误"
+WARNING: Severity = "警告"
+
+
+def column_letter(index: int) -> str:
+    """Excel column letters for a 0-based column index (0 → 'A', 27 → 'AB')."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem found in user data.
+
+    Attributes:
+        file: path of the workbook as the user gave it (or the folder, for unit-level problems).
+        sheet: sheet name, '' when the problem is about the whole file.
+        cell: A1 reference like 'D7', '' when there is none.
+        row: Excel row number (1-based), 0 when none.
+        column: Excel column letters, '' when none.
+        field: the column header (e.g. '身份证号码'), '' when none.
+        code: stable kebab-case code, e.g. 'id-card-checksum'.
+        severity: '错误' or '警告'.
+        message: what is wrong, in Chinese; personal data masked.
+        hint: how to fix it, in Chinese.
+    """
+
+    file: str
+    sheet: str
+    cell: str
+    row: int
+    column: str
+    field: str
+    code: str
+    severity: Severity
+    message: str
+    hint: str
+
+    @property
+    def is_error(self) -> bool:
+        """True for 错误."""
+        return self.severity == ERROR
+
+    @property
+    def location(self) -> str:
+        """'队员!D7', '队员', or '' — the place to show the user."""
+        if self.sheet and self.cell:
+            return f"{self.sheet}!{self.cell}"
+        return self.sheet
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dict with the stable field names of DESIGN §5."""
+        return asdict(self)
+
+
+@dataclass
+class Report:
+    """All issues of one validation run, in the order found."""
+
+    issues: list[Issue] = field(default_factory=list)
+
+    def add(self, issue: Issue) -> None:
+        """Append one issue."""
+        self.issues.append(issue)
+
+    def extend(self, issues: list[Issue]) -> None:
+        """Append many issues."""
+        self.issues.extend(issues)
+
+    @property
+    def errors(self) -> list[Issue]:
+        """Issues of severity 错误."""
+        return [i for i in self.issues if i.is_error]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        """Issues of severity 警告."""
+        return [i for i in self.issues if not i.is_error]
+
+    @property
+    def valid(self) -> bool:
+        """True when there is no 错误 (warnings allowed); decides exit code 0 vs 1."""
+        return not self.errors
+
+
+def file_issue(file: str, code: str, message: str, hint: str, severity: Severity = ERROR) -> Issue:
+    """An issue about a whole file or folder (no sheet, no cell)."""
+    return Issue(file, "", "", 0, "", "", code, severity, message, hint)

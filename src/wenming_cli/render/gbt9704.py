@@ -1,0 +1,500 @@
+"""python-docx helpers for GB/T 9704-2012 (党政机关公文格式) documents.
+
+These helpers set up the page (A4, 版心 156 mm x 225 mm), the paragraph styles of an official
+document (公文标题, 正文, 一级/二级标题, 落款, 附件), table styles and the 四号 宋体 "— N —" page
+numbers on the outer side of odd/even pages.  They are used by ``tools/make_templates.py`` to
+build the docxtpl templates shipped in ``wenming_cli/templates``, and can be reused to build
+documents directly.
+
+Chinese fonts are always written to ``w:rFonts/@w:eastAsia``; python-docx's ``font.name`` only
+sets the Latin slots, which Word ignores for CJK text.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+
+from docx.document import Document as DocumentObject
+from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.oxml.xmlchemy import BaseOxmlElement
+from docx.section import Section
+from docx.shared import Length, Mm, Pt
+from docx.styles.style import ParagraphStyle
+from docx.table import Table, _Row
+from docx.text.paragraph import Paragraph
+
+# ---- fonts and sizes (字号) ---------------------------------------------------------------
+FONT_FANGSONG = "仿宋_GB2312"
+FONT_XIAOBIAOSONG = "方正小标宋简体"
+FONT_HEITI = "黑体"
+FONT_KAITI = "楷体_GB2312"
+FONT_SONGTI = "宋体"
+FONT_LATIN = "Times New Roman"
+
+SIZE_2 = Pt(22)  # 二号
+SIZE_SMALL_2 = Pt(18)  # 小二
+SIZE_3 = Pt(16)  # 三号
+SIZE_4 = Pt(14)  # 四号
+SIZE_SMALL_4 = Pt(12)  # 小四
+SIZE_5 = Pt(10.5)  # 五号
+
+#: 22 lines in the 225 mm 版心 -> 28.95 pt (579 twips) fixed line pitch.
+BODY_LINE_PITCH = Pt(28.95)
+TITLE_LINE_SPACING = Pt(35)
+
+# ---- page (GB/T 9704-2012 §5.2) -----------------------------------------------------------
+PAGE_WIDTH = Mm(210)
+PAGE_HEIGHT = Mm(297)
+MARGIN_TOP = Mm(37)
+MARGIN_BOTTOM = Mm(35)
+MARGIN_LEFT = Mm(28)
+MARGIN_RIGHT = Mm(26)
+#: Page number sits about 7 mm below the 版心 (35 mm - 7 mm - one 四号 line ~ 23 mm).
+FOOTER_DISTANCE = Mm(23)
+
+# ---- style names --------------------------------------------------------------------------
+STYLE_BODY = "Normal"
+STYLE_TITLE = "公文标题"
+STYLE_H1 = "一级标题"
+STYLE_H2 = "二级标题"
+STYLE_SIGNATURE = "落款"
+STYLE_ANNEX_NOTE = "附件说明"
+STYLE_ANNEX_LABEL = "附件标识"
+STYLE_TABLE_TITLE = "表格标题"
+STYLE_TABLE_TEXT = "表格文字"
+STYLE_TABLE_HEADER = "表格表头"
+STYLE_TABLE = "公文表格"
+STYLE_PAGE_NUMBER = "页码"
+
+EM_DASH = "\u2014"
+
+
+# ---- low-level XML helpers ----------------------------------------------------------------
+def set_rfonts(
+    rpr: BaseOxmlElement, east_asia: str, latin: str = FONT_LATIN, *, hint_east_asia: bool = False
+) -> None:
+    """Set ``w:rFonts`` on a ``w:rPr`` element: Latin slots to *latin*, ``w:eastAsia`` to
+    *east_asia*, and drop theme-font attributes (which would otherwise win)."""
+    rfonts = rpr.find(qn("w:rFonts"))
+    if rfonts is None:
+        rfonts = OxmlElement("w:rFonts")
+        rpr.insert(0, rfonts)
+    for attr in list(rfonts.attrib):
+        if attr.endswith("Theme") or attr.endswith("theme"):
+            del rfonts.attrib[attr]
+    for slot in ("w:ascii", "w:hAnsi", "w:cs"):
+        rfonts.set(qn(slot), latin)
+    rfonts.set(qn("w:eastAsia"), east_asia)
+    if hint_east_asia:
+        rfonts.set(qn("w:hint"), "eastAsia")
+
+
+def _get_or_add(parent: BaseOxmlElement, tag: str) -> BaseOxmlElement:
+    """Return the first child *tag* of *parent*, appending a new one if absent."""
+    child = parent.find(qn(tag))
+    if child is None:
+        child = OxmlElement(tag)
+        parent.append(child)
+    return child
+
+
+def set_indent_chars(
+    ppr: BaseOxmlElement, *, first_line: int | None = None, right: int | None = None
+) -> None:
+    """Set character-unit indents on a ``w:pPr`` (``w:firstLineChars``/``w:rightChars``, in
+    hundredths of a character: 200 = 两字).  ``0`` is written explicitly so that a derived style
+    cancels an inherited character indent (which would otherwise override ``w:firstLine``)."""
+    ind = ppr.find(qn("w:ind"))
+    if ind is None:
+        ind = OxmlElement("w:ind")
+        ppr.append(ind)
+    if first_line is not None:
+        ind.set(qn("w:firstLineChars"), str(first_line))
+    if right is not None:
+        ind.set(qn("w:rightChars"), str(right))
+
+
+def set_snap_to_grid(ppr: BaseOxmlElement, value: bool) -> None:
+    """Write ``w:snapToGrid`` on a ``w:pPr`` (off for tables, so rows do not snap to the body
+    grid pitch)."""
+    _get_or_add(ppr, "w:snapToGrid").set(qn("w:val"), "1" if value else "0")
+
+
+def set_outline_level(ppr: BaseOxmlElement, level: int) -> None:
+    """Give a heading style an outline level (0 = 一级) so it shows in the navigation pane."""
+    _get_or_add(ppr, "w:outlineLvl").set(qn("w:val"), str(level))
+
+
+# ---- document defaults and styles ---------------------------------------------------------
+def setup_document_defaults(doc: DocumentObject) -> None:
+    """Make the document Chinese: default fonts 仿宋_GB2312/Times New Roman without theme fonts,
+    language zh-CN, compressed punctuation, and odd/even page headers and footers."""
+    styles_el = doc.styles.element
+    rpr = styles_el.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}")
+    if rpr is not None:
+        set_rfonts(rpr, FONT_FANGSONG)
+        lang = _get_or_add(rpr, "w:lang")
+        lang.set(qn("w:val"), "en-US")
+        lang.set(qn("w:eastAsia"), "zh-CN")
+    ppr = styles_el.find(f"{qn('w:docDefaults')}/{qn('w:pPrDefault')}/{qn('w:pPr')}")
+    if ppr is not None:
+        for spacing in ppr.findall(qn("w:spacing")):
+            ppr.remove(spacing)
+    settings = doc.settings.element
+    theme_lang = settings.find(qn("w:themeFontLang"))
+    if theme_lang is not None:
+        theme_lang.set(qn("w:eastAsia"), "zh-CN")
+    csc = settings.find(qn("w:characterSpacingControl"))
+    if csc is not None:
+        csc.set(qn("w:val"), "compressPunctuation")
+    doc.settings.odd_and_even_pages_header_footer = True
+
+
+def _paragraph_style(doc: DocumentObject, name: str) -> ParagraphStyle:
+    """Return paragraph style *name*, creating it (based on Normal, shown in the gallery)."""
+    try:
+        style = doc.styles[name]
+    except KeyError:
+        style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = doc.styles[STYLE_BODY]
+        style.quick_style = True
+    assert isinstance(style, ParagraphStyle)
+    return style
+
+
+def configure_style(
+    style: ParagraphStyle,
+    *,
+    east_asia: str,
+    size: Length,
+    latin: str = FONT_LATIN,
+    bold: bool = False,
+    align: WD_ALIGN_PARAGRAPH | None = None,
+    first_line_chars: int | None = None,
+    right_chars: int | None = None,
+    line_spacing: Length | None = None,
+    space_after: Length | None = None,
+) -> None:
+    """Set fonts, size, alignment, character indents and exact line spacing on *style*."""
+    font = style.font
+    font.size = size
+    font.bold = bold
+    set_rfonts(style.element.get_or_add_rPr(), east_asia, latin)
+    pf = style.paragraph_format
+    if align is not None:
+        pf.alignment = align
+    ppr = style.element.get_or_add_pPr()
+    if first_line_chars is not None:
+        pf.first_line_indent = Pt(size.pt * first_line_chars / 100)
+        set_indent_chars(ppr, first_line=first_line_chars)
+    if right_chars is not None:
+        pf.right_indent = Pt(size.pt * right_chars / 100)
+        set_indent_chars(ppr, right=right_chars)
+    if line_spacing is not None:
+        pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        pf.line_spacing = line_spacing
+    if space_after is not None:
+        pf.space_after = space_after
+
+
+def setup_styles(doc: DocumentObject) -> None:
+    """Create/adjust every GB/T 9704 style used by the templates (see ``STYLE_*``)."""
+    normal = doc.styles[STYLE_BODY]
+    assert isinstance(normal, ParagraphStyle)
+    configure_style(
+        normal,
+        east_asia=FONT_FANGSONG,
+        size=SIZE_3,
+        align=WD_ALIGN_PARAGRAPH.JUSTIFY,
+        first_line_chars=200,
+        line_spacing=BODY_LINE_PITCH,
+    )
+    normal.paragraph_format.space_before = Pt(0)
+    normal.paragraph_format.space_after = Pt(0)
+    normal.paragraph_format.widow_control = False
+
+    title = _paragraph_style(doc, STYLE_TITLE)
+    configure_style(
+        title,
+        east_asia=FONT_XIAOBIAOSONG,
+        size=SIZE_2,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        first_line_chars=0,
+        line_spacing=TITLE_LINE_SPACING,
+    )
+    title.next_paragraph_style = normal
+
+    h1 = _paragraph_style(doc, STYLE_H1)
+    configure_style(h1, east_asia=FONT_HEITI, size=SIZE_3, first_line_chars=200)
+    h1.paragraph_format.keep_with_next = True
+    set_outline_level(h1.element.get_or_add_pPr(), 0)
+    h1.next_paragraph_style = normal
+
+    h2 = _paragraph_style(doc, STYLE_H2)
+    configure_style(h2, east_asia=FONT_KAITI, size=SIZE_3, first_line_chars=200)
+    h2.paragraph_format.keep_with_next = True
+    set_outline_level(h2.element.get_or_add_pPr(), 1)
+    h2.next_paragraph_style = normal
+
+    signature = _paragraph_style(doc, STYLE_SIGNATURE)
+    configure_style(
+        signature,
+        east_asia=FONT_FANGSONG,
+        size=SIZE_3,
+        align=WD_ALIGN_PARAGRAPH.RIGHT,
+        first_line_chars=0,
+        right_chars=400,
+    )
+
+    note = _paragraph_style(doc, STYLE_ANNEX_NOTE)
+    configure_style(note, east_asia=FONT_FANGSONG, size=SIZE_3, first_line_chars=0)
+    note.paragraph_format.left_indent = Pt(SIZE_3.pt * 5)
+    note.paragraph_format.first_line_indent = Pt(-SIZE_3.pt * 3)
+
+    label = _paragraph_style(doc, STYLE_ANNEX_LABEL)
+    configure_style(
+        label, east_asia=FONT_HEITI, size=SIZE_3, align=WD_ALIGN_PARAGRAPH.LEFT, first_line_chars=0
+    )
+    label.paragraph_format.keep_with_next = True
+
+    table_title = _paragraph_style(doc, STYLE_TABLE_TITLE)
+    configure_style(
+        table_title,
+        east_asia=FONT_XIAOBIAOSONG,
+        size=SIZE_SMALL_2,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        first_line_chars=0,
+        line_spacing=TITLE_LINE_SPACING,
+        space_after=Pt(12),
+    )
+    table_title.paragraph_format.keep_with_next = True
+
+    for name, bold in ((STYLE_TABLE_TEXT, False), (STYLE_TABLE_HEADER, True)):
+        cell = _paragraph_style(doc, name)
+        configure_style(
+            cell,
+            east_asia=FONT_FANGSONG,
+            size=SIZE_5,
+            bold=bold,
+            align=WD_ALIGN_PARAGRAPH.CENTER if bold else WD_ALIGN_PARAGRAPH.LEFT,
+            first_line_chars=0,
+        )
+        cell.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+        set_snap_to_grid(cell.element.get_or_add_pPr(), False)
+
+    page_number = _paragraph_style(doc, STYLE_PAGE_NUMBER)
+    page_number.base_style = None
+    configure_style(page_number, east_asia=FONT_SONGTI, size=SIZE_4, latin=FONT_SONGTI)
+    set_rfonts(page_number.element.get_or_add_rPr(), FONT_SONGTI, FONT_SONGTI, hint_east_asia=True)
+    page_number.paragraph_format.space_before = Pt(0)
+    page_number.paragraph_format.space_after = Pt(0)
+    page_number.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    set_snap_to_grid(page_number.element.get_or_add_pPr(), False)
+
+    setup_table_style(doc)
+
+
+def setup_table_style(doc: DocumentObject) -> None:
+    """Create table style 公文表格: single 0.5 pt borders everywhere, centred, cell margins."""
+    try:
+        style = doc.styles[STYLE_TABLE]
+    except KeyError:
+        style = doc.styles.add_style(STYLE_TABLE, WD_STYLE_TYPE.TABLE)
+    style.base_style = doc.styles["Normal Table"]
+    tbl_pr = _get_or_add(style.element, "w:tblPr")
+    _get_or_add(tbl_pr, "w:jc").set(qn("w:val"), "center")
+    borders = _get_or_add(tbl_pr, "w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        border = _get_or_add(borders, f"w:{edge}")
+        border.set(qn("w:val"), "single")
+        border.set(qn("w:sz"), "4")
+        border.set(qn("w:space"), "0")
+        border.set(qn("w:color"), "000000")
+    margins = _get_or_add(tbl_pr, "w:tblCellMar")
+    for edge, twips in (("top", 30), ("left", 85), ("bottom", 30), ("right", 85)):
+        mar = _get_or_add(margins, f"w:{edge}")
+        mar.set(qn("w:w"), str(twips))
+        mar.set(qn("w:type"), "dxa")
+
+
+# ---- page setup and footers ---------------------------------------------------------------
+def setup_page(section: Section, *, landscape: bool = False, doc_grid: bool = True) -> None:
+    """A4 with GB/T 9704 margins.  A landscape section turns the portrait page a quarter turn,
+    so the 37/35 mm margins become left/right and 28/26 mm top/bottom."""
+    if landscape:
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = PAGE_HEIGHT, PAGE_WIDTH
+        section.top_margin, section.bottom_margin = MARGIN_LEFT, MARGIN_RIGHT
+        section.left_margin, section.right_margin = MARGIN_TOP, MARGIN_BOTTOM
+        section.footer_distance = Mm(12)
+    else:
+        section.orientation = WD_ORIENT.PORTRAIT
+        section.page_width, section.page_height = PAGE_WIDTH, PAGE_HEIGHT
+        section.top_margin, section.bottom_margin = MARGIN_TOP, MARGIN_BOTTOM
+        section.left_margin, section.right_margin = MARGIN_LEFT, MARGIN_RIGHT
+        section.footer_distance = FOOTER_DISTANCE
+    section.header_distance = Mm(15)
+    section.gutter = Mm(0)
+    sect_pr = section._sectPr
+    grid = sect_pr.find(qn("w:docGrid"))
+    if grid is None:
+        grid = OxmlElement("w:docGrid")
+        sect_pr.append(grid)
+    for attr in list(grid.attrib):
+        del grid.attrib[attr]
+    if doc_grid:
+        grid.set(qn("w:type"), "lines")
+        grid.set(qn("w:linePitch"), str(round(BODY_LINE_PITCH.pt * 20)))
+    else:
+        grid.set(qn("w:linePitch"), "312")
+
+
+def text_width(section: Section) -> Length:
+    """Width of the 版心 of *section*."""
+    assert section.page_width is not None
+    assert section.left_margin is not None and section.right_margin is not None
+    return Length(section.page_width - section.left_margin - section.right_margin)
+
+
+def add_page_field(paragraph: Paragraph) -> None:
+    """Append a ``PAGE`` field (begin/instr/separate/"1"/end runs) to *paragraph*."""
+
+    def fld_char(kind: str) -> None:
+        run = paragraph.add_run()
+        char = OxmlElement("w:fldChar")
+        char.set(qn("w:fldCharType"), kind)
+        run._r.append(char)
+
+    fld_char("begin")
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = " PAGE "
+    paragraph.add_run()._r.append(instr)
+    fld_char("separate")
+    paragraph.add_run("1")
+    fld_char("end")
+
+
+def _page_number_paragraph(paragraph: Paragraph, align: WD_ALIGN_PARAGRAPH) -> None:
+    paragraph.style = STYLE_PAGE_NUMBER
+    paragraph.alignment = align
+    # 一字: keep the number one 四号 character in from the outer edge.
+    if align == WD_ALIGN_PARAGRAPH.RIGHT:
+        paragraph.paragraph_format.right_indent = SIZE_4
+    else:
+        paragraph.paragraph_format.left_indent = SIZE_4
+    paragraph.add_run(f"{EM_DASH} ")
+    add_page_field(paragraph)
+    paragraph.add_run(f" {EM_DASH}")
+
+
+def setup_page_number_footers(section: Section) -> None:
+    """Put "— N —" in 四号 宋体 on the outer side: right on odd pages, left on even pages.
+
+    Needs ``settings.odd_and_even_pages_header_footer`` (set by
+    :func:`setup_document_defaults`).  Later sections inherit these footers."""
+    section.footer.is_linked_to_previous = False
+    _page_number_paragraph(section.footer.paragraphs[0], WD_ALIGN_PARAGRAPH.RIGHT)
+    section.even_page_footer.is_linked_to_previous = False
+    _page_number_paragraph(section.even_page_footer.paragraphs[0], WD_ALIGN_PARAGRAPH.LEFT)
+
+
+# ---- paragraphs and tables ----------------------------------------------------------------
+def preserve_space(paragraph: Paragraph) -> None:
+    """Mark every ``w:t`` of *paragraph* ``xml:space="preserve"`` (keeps spaces in values)."""
+    for t in paragraph._p.iter(qn("w:t")):
+        t.set(qn("xml:space"), "preserve")
+
+
+def mark_header_row(row: _Row) -> None:
+    """Repeat *row* at the top of every page the table spans (``w:tblHeader``)."""
+    tr_pr = row._tr.get_or_add_trPr()
+    _get_or_add(tr_pr, "w:tblHeader").set(qn("w:val"), "1")
+
+
+def set_cant_split(row: _Row) -> None:
+    """Keep *row* on one page (``w:cantSplit``)."""
+    tr_pr = row._tr.get_or_add_trPr()
+    tr_pr.insert(0, OxmlElement("w:cantSplit"))
+
+
+def add_table(
+    doc: DocumentObject,
+    headers: Sequence[str],
+    widths: Sequence[float],
+    total_width: Length,
+    rows: int = 1,
+) -> Table:
+    """Add a 公文表格 with a bold repeating header row plus *rows* body rows.
+
+    *widths* are relative column widths, scaled to *total_width* (the 版心 width)."""
+    if len(headers) != len(widths):
+        raise ValueError("headers and widths differ in length")
+    table = doc.add_table(rows=1 + rows, cols=len(headers))
+    table.style = doc.styles[STYLE_TABLE]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    scale = total_width / sum(widths)
+    col_widths = [Length(int(w * scale)) for w in widths]
+    for column, width in zip(table.columns, col_widths, strict=True):
+        column.width = width
+    tbl_pr = table._tbl.tblPr
+    tbl_w = _get_or_add(tbl_pr, "w:tblW")
+    tbl_w.set(qn("w:w"), str(sum(w.twips for w in col_widths)))
+    tbl_w.set(qn("w:type"), "dxa")
+    for index, row in enumerate(table.rows):
+        set_cant_split(row)
+        for cell, width in zip(row.cells, col_widths, strict=True):
+            cell.width = width
+            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+            cell.paragraphs[0].style = STYLE_TABLE_HEADER if index == 0 else STYLE_TABLE_TEXT
+    mark_header_row(table.rows[0])
+    for cell, text in zip(table.rows[0].cells, headers, strict=True):
+        cell.paragraphs[0].add_run(text)
+    return table
+
+
+# ---- packaging ----------------------------------------------------------------------------
+FIXED_TIME = datetime(2022, 1, 1, tzinfo=timezone.utc)
+
+
+def prepare_package(doc: DocumentObject, title: str) -> None:
+    """Fixed core properties and no stale thumbnail, so the output is reproducible."""
+    props = doc.core_properties
+    props.title = title
+    props.author = "wenming"
+    props.last_modified_by = "wenming"
+    props.comments = ""
+    props.revision = 1
+    props.created = FIXED_TIME
+    props.modified = FIXED_TIME
+    package_rels = doc.part.package.rels
+    for r_id, rel in list(package_rels.items()):
+        if rel.reltype == RT.THUMBNAIL:
+            del package_rels[r_id]
+
+
+def save_deterministic(doc: DocumentObject, path: Path) -> None:
+    """Save *doc* to *path* with fixed zip timestamps (byte-identical across runs)."""
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    buffer.seek(0)
+    out = io.BytesIO()
+    with zipfile.ZipFile(buffer) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(2022, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            dst.writestr(fixed, src.read(info.filename))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(out.getvalue())
