@@ -138,7 +138,8 @@ def set_outline_level(ppr: BaseOxmlElement, level: int) -> None:
 # ---- document defaults and styles ---------------------------------------------------------
 def setup_document_defaults(doc: DocumentObject) -> None:
     """Make the document Chinese: default fonts 仿宋_GB2312/Times New Roman without theme fonts,
-    language zh-CN, compressed punctuation, and odd/even page headers and footers."""
+    language zh-CN, compressed punctuation, lines ending in a manual break not stretched when
+    justified, and odd/even page headers and footers."""
     styles_el = doc.styles.element
     rpr = styles_el.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}")
     if rpr is not None:
@@ -157,6 +158,10 @@ def setup_document_defaults(doc: DocumentObject) -> None:
     csc = settings.find(qn("w:characterSpacingControl"))
     if csc is not None:
         csc.set(qn("w:val"), "compressPunctuation")
+    compat = _get_or_add(settings, "w:compat")
+    if compat.find(qn("w:doNotExpandShiftReturn")) is None:
+        # A value's "\n" becomes <w:br/>; do not stretch that line across a justified page.
+        compat.insert(0, OxmlElement("w:doNotExpandShiftReturn"))
     doc.settings.odd_and_even_pages_header_footer = True
 
 
@@ -255,11 +260,26 @@ def setup_styles(doc: DocumentObject) -> None:
         first_line_chars=0,
         right_chars=400,
     )
+    signature.paragraph_format.keep_with_next = True  # 署名 and date stay together
 
+    # 附件说明: "附件：1．…" starts two characters in; later items (after line breaks) and
+    # wrapped lines align with "1" five characters in.  Based on no style, so that Normal's
+    # w:firstLineChars cannot override the hanging indent.
     note = _paragraph_style(doc, STYLE_ANNEX_NOTE)
-    configure_style(note, east_asia=FONT_FANGSONG, size=SIZE_3, first_line_chars=0)
+    note.base_style = None
+    configure_style(
+        note,
+        east_asia=FONT_FANGSONG,
+        size=SIZE_3,
+        align=WD_ALIGN_PARAGRAPH.JUSTIFY,
+        line_spacing=BODY_LINE_PITCH,
+    )
     note.paragraph_format.left_indent = Pt(SIZE_3.pt * 5)
     note.paragraph_format.first_line_indent = Pt(-SIZE_3.pt * 3)
+    ind = note.element.get_or_add_pPr().find(qn("w:ind"))
+    assert ind is not None
+    ind.set(qn("w:leftChars"), "500")
+    ind.set(qn("w:hangingChars"), "300")
 
     label = _paragraph_style(doc, STYLE_ANNEX_LABEL)
     configure_style(
@@ -321,7 +341,7 @@ def setup_table_style(doc: DocumentObject) -> None:
         border.set(qn("w:space"), "0")
         border.set(qn("w:color"), "000000")
     margins = _get_or_add(tbl_pr, "w:tblCellMar")
-    for edge, twips in (("top", 30), ("left", 85), ("bottom", 30), ("right", 85)):
+    for edge, twips in (("top", 40), ("left", 85), ("bottom", 40), ("right", 85)):
         mar = _get_or_add(margins, f"w:{edge}")
         mar.set(qn("w:w"), str(twips))
         mar.set(qn("w:type"), "dxa")

@@ -1,0 +1,198 @@
+"""Cross-reference checks of one 填报单位 and across units (DESIGN.md §3, §4).
+
+Rules and sources: 所属队伍 names a team on sheet 队伍 (§3.1); 村级 teams and 实践站 name their
+村（社区） (§3.1, §3.4); 已开展 activities have 实际开展日期 (§3.2); 性别 agrees with the 17th digit
+of the ID (GB 11643-1999 §4.5, warning); the same ID twice in one roster is an error, across
+units a warning (§4); dates outside the configured year are warnings (§4).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from .cells import id_gender
+from .config import Config
+from .issues import ERROR, WARNING, Issue, Report, Severity, column_letter, file_issue
+from .schema import BY_KIND, SheetRow
+from .units import UnitData
+
+_SHEET_KIND = {"队伍": "roster", "队员": "roster", "活动": "activities", "项目": "projects",
+               "阵地": "profile", "自评": "profile", "基本情况": "profile", "小结": "profile"}
+
+
+def normalise_village(name: str) -> str:
+    """'莲花社区居委会' → '莲花社区', '乔山村委会' → '乔山村' (the NBS committee names)."""
+    for suffix, replacement in (("社区居委会", "社区"), ("村民委员会", "村"), ("村委会", "村"),
+                                ("居委会", "社区")):
+        if name.endswith(suffix):
+            return name[: -len(suffix)] + replacement
+    return name
+
+
+def at(unit: UnitData, record: SheetRow, field_name: str, code: str, severity: Severity,
+       message: str, hint: str) -> Issue:
+    """An Issue placed at ``field_name`` of ``record``'s Excel row in ``unit``'s workbook."""
+    sheet = record.sheet_name
+    path = unit.files.get(_SHEET_KIND[sheet])
+    index = unit.columns.get(sheet, {}).get(field_name)
+    letter = column_letter(index) if index is not None else ""
+    cell = f"{letter}{record.row}" if letter and record.row else ""
+    header = record.column(field_name).header
+    return Issue(str(path or unit.folder), sheet, cell, record.row, letter, header, code,
+                 severity, message, hint)
+
+
+def check_unit(unit: UnitData, config: Config, report: Report) -> None:
+    """All cross-reference checks of one unit; issues go to ``report``."""
+    report.extend(_team_checks(unit))
+    report.extend(_volunteer_checks(unit))
+    report.extend(_activity_checks(unit, config))
+    report.extend(_project_checks(unit, config))
+    report.extend(_site_checks(unit))
+    report.extend(_profile_checks(unit, config))
+
+
+def _village_issue(unit: UnitData, record: Any, code_if_missing: str | None) -> Issue | None:
+    village = record.village
+    if not village:
+        return None
+    if not unit.villages or normalise_village(village) in unit.villages:
+        return None
+    return at(unit, record, "village", "village-unknown", WARNING,
+              f"“{village}”不是{unit.name}的村（社区）",
+              "请从下拉列表中选择，名称应与区划名单一致：" + "、".join(unit.villages[:8])
+              + ("等" if len(unit.villages) > 8 else ""))
+
+
+def _team_checks(unit: UnitData) -> Iterable[Issue]:
+    seen: dict[str, int] = {}
+    for team in unit.teams:
+        if team.name:
+            if team.name in seen:
+                yield at(unit, team, "name", "team-duplicate", ERROR,
+                         f"队伍“{team.name}”与第 {seen[team.name]} 行重复",
+                         "同一支队伍只填一行；不同队伍请用不同名称。")
+            else:
+                seen[team.name] = team.row
+        if team.level == "村级" and not team.village:
+            yield at(unit, team, "village", "village-required", ERROR,
+                     "村级队伍没有填写所在村（社区）", "请在下拉列表中选择该队伍所在的村（社区）。")
+        issue = _village_issue(unit, team, None)
+        if issue:
+            yield issue
+
+
+def _volunteer_checks(unit: UnitData) -> Iterable[Issue]:
+    team_names = {t.name for t in unit.teams if t.name}
+    seen: dict[str, int] = {}
+    for person in unit.volunteers:
+        if person.team and "roster" not in unit.empty and person.team not in team_names:
+            yield at(unit, person, "team", "team-unknown", ERROR,
+                     f"所属队伍“{person.team}”不在“队伍”表中",
+                     "请先在“队伍”表登记该队伍，或改成已有的队伍名称（名称须完全一致）。")
+        if person.id_card:
+            if person.id_card in seen:
+                yield at(unit, person, "id_card", "duplicate-id-card", ERROR,
+                         f"身份证号码与第 {seen[person.id_card]} 行重复",
+                         "同一人只登记一次；如属多支队伍，请在备注中注明。")
+            else:
+                seen[person.id_card] = person.row
+            if person.gender and person.gender != id_gender(person.id_card):
+                yield at(unit, person, "gender", "id-card-gender-mismatch", WARNING,
+                         f"性别“{person.gender}”与身份证号码第 17 位不符",
+                         "请核对性别或身份证号码（第 17 位奇数为男、偶数为女）。")
+        issue = _village_issue(unit, person, None)
+        if issue:
+            yield issue
+
+
+def _out_of_year(value: date, config: Config) -> bool:
+    return value.year != config.year
+
+
+def _activity_checks(unit: UnitData, config: Config) -> Iterable[Issue]:
+    team_names = {t.name for t in unit.teams if t.name}
+    for act in unit.activities:
+        if act.status == "已开展" and act.held_on is None:
+            yield at(unit, act, "held_on", "activity-date-missing", ERROR,
+                     "开展状态为“已开展”，但没有填写实际开展日期",
+                     "请填写实际开展日期，如 2022-3-5；尚未开展的请把状态改为“计划中”。")
+        if act.held_on is not None and _out_of_year(act.held_on, config):
+            yield at(unit, act, "held_on", "date-out-of-year", WARNING,
+                     f"实际开展日期 {act.held_on:%Y-%m-%d} 不在 {config.year} 年",
+                     "请核对年份是否录错。")
+        if act.plan_time is not None and act.plan_time.year != config.year:
+            yield at(unit, act, "plan_time", "date-out-of-year", WARNING,
+                     f"计划时间 {act.plan_time} 不在 {config.year} 年", "请核对年份是否录错。")
+        if act.team and team_names and act.team not in team_names:
+            yield at(unit, act, "team", "team-reference-unknown", WARNING,
+                     f"责任队伍“{act.team}”不在花名册“队伍”表中",
+                     "请核对队伍名称，与花名册保持一致；县级或外单位队伍可在备注说明。")
+        for name in act.photos or ():
+            if not (unit.photo_dir / name).is_file():
+                yield at(unit, act, "photos", "photo-missing", WARNING,
+                         f"图片资料“{name}”在“图片资料”文件夹中找不到",
+                         f"请把照片放进 {unit.photo_dir}，文件名与表中一致（含扩展名）。")
+
+
+def _project_checks(unit: UnitData, config: Config) -> Iterable[Issue]:
+    team_names = {t.name for t in unit.teams if t.name}
+    for project in unit.projects:
+        if project.start and project.end and project.end < project.start:
+            yield at(unit, project, "end", "date-order", ERROR, "结束日期早于开始日期",
+                     "请核对开始日期和结束日期。")
+        if project.team and team_names and project.team not in team_names:
+            yield at(unit, project, "team", "team-reference-unknown", WARNING,
+                     f"实施队伍“{project.team}”不在花名册“队伍”表中",
+                     "请核对队伍名称，与花名册保持一致。")
+
+
+def _site_checks(unit: UnitData) -> Iterable[Issue]:
+    for site in unit.sites:
+        if site.site_type == "实践站" and not site.village:
+            yield at(unit, site, "village", "village-required", ERROR,
+                     "实践站没有填写所在村（社区）", "请选择该实践站所在的村（社区），覆盖率据此计算。")
+        issue = _village_issue(unit, site, None)
+        if issue:
+            yield issue
+
+
+def _profile_checks(unit: UnitData, config: Config) -> Iterable[Issue]:
+    if unit.kind == "unknown":
+        yield file_issue(str(unit.folder), "unit-unknown",
+                         f"“{unit.name}”不在配置的镇（街道）、县级单位或县级队伍名单中",
+                         "文件夹名应为单位全称（如“城北街道”“县文旅局”）；名单见 wenming.toml。",
+                         WARNING)
+    info = unit.info
+    if info is not None and info.unit_name and info.unit_name != unit.name:
+        yield at(unit, info, "unit_name", "unit-name-mismatch", WARNING,
+                 f"单位名称“{info.unit_name}”与文件夹名“{unit.name}”不一致",
+                 "文件夹名须为单位全称，请把两处改成一致。")
+    if "profile" in unit.files and "profile" not in unit.empty:
+        present = {a.code for a in unit.assessments if a.code}
+        missing = [i.code for i in config.items if i.code not in present]
+        if missing:
+            yield file_issue(str(unit.files["profile"]), "assessment-item-missing",
+                             f"“自评”表缺少评估项目 {'、'.join(missing)}",
+                             "请从新模板中复制“自评”表的全部评估项目行。", WARNING)
+
+
+def check_across_units(units: list[UnitData], report: Report) -> None:
+    """County mode: the same ID in several units' rosters is a warning (counted once)."""
+    first: dict[str, tuple[UnitData, Any]] = {}
+    for unit in units:
+        for person in unit.volunteers:
+            if not person.id_card:
+                continue
+            if person.id_card in first and first[person.id_card][0] is not unit:
+                other = first[person.id_card][0]
+                report.add(at(unit, person, "id_card", "duplicate-id-card-across-units", WARNING,
+                              f"该志愿者也登记在 {other.name} 的花名册中",
+                              "全县汇总时按一人计算；如确属两地服务可不处理。"))
+            else:
+                first.setdefault(person.id_card, (unit, person))
+
+
+__all__ = ["BY_KIND", "at", "check_across_units", "check_unit", "normalise_village"]

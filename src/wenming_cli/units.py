@@ -1,0 +1,97 @@
+"""填报单位 folders: find them under the paths a user gives, and hold one unit's parsed data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .config import Config, Town
+from .read import EXCEL_SUFFIXES, SAVE_AS_SUFFIXES, is_skipped_file
+from .schema import Activity, Project, SelfAssessment, Site, Summary, Team, UnitInfo, Volunteer
+
+PHOTO_DIR = "图片资料"
+
+
+@dataclass
+class UnitSource:
+    """A 填报单位 to read: its name (folder name) and its workbook files."""
+
+    name: str
+    folder: Path
+    files: list[Path]
+
+
+@dataclass
+class UnitData:
+    """Everything read for one 填报单位, parsed and typed (records keep their Excel row)."""
+
+    name: str
+    folder: Path
+    kind: str  # town / unit / team / unknown (see Config.unit_kind)
+    town: Town | None
+    files: dict[str, Path] = field(default_factory=dict)  # workbook kind → file
+    empty: set[str] = field(default_factory=set)  # workbook kinds present but not filled in
+    columns: dict[str, dict[str, int]] = field(default_factory=dict)  # sheet → field → column
+    info: UnitInfo | None = None
+    sites: list[Site] = field(default_factory=list)
+    assessments: list[SelfAssessment] = field(default_factory=list)
+    summary: Summary | None = None
+    teams: list[Team] = field(default_factory=list)
+    volunteers: list[Volunteer] = field(default_factory=list)
+    activities: list[Activity] = field(default_factory=list)
+    projects: list[Project] = field(default_factory=list)
+
+    @property
+    def villages(self) -> list[str]:
+        """The town's 村（社区） from config ([] for county units and teams)."""
+        return list(self.town.villages) if self.town else []
+
+    @property
+    def photo_dir(self) -> Path:
+        """The unit's 图片资料 folder."""
+        return self.folder / PHOTO_DIR
+
+
+def _workbook_files(folder: Path) -> list[Path]:
+    return sorted(
+        p
+        for p in folder.iterdir()
+        if p.is_file()
+        and not is_skipped_file(p)
+        and p.suffix.lower() in EXCEL_SUFFIXES + SAVE_AS_SUFFIXES
+    )
+
+
+def discover(paths: list[Path]) -> list[UnitSource]:
+    """Units under ``paths``: a workbook, a 填报单位 folder, or a data folder of such folders.
+
+    A single workbook's unit is its parent folder's name. Folders are listed in name order.
+    Raises:
+        FileNotFoundError: a path does not exist.
+    """
+    units: dict[Path, UnitSource] = {}
+    for path in paths:
+        if not path.exists():
+            raise FileNotFoundError(path)
+        if path.is_file():
+            folder = path.resolve().parent
+            unit = units.setdefault(folder, UnitSource(folder.name, path.parent, []))
+            if path not in unit.files:
+                unit.files.append(path)
+            continue
+        own = _workbook_files(path)
+        if own:
+            units[path.resolve()] = UnitSource(path.resolve().name, path, own)
+            continue
+        for sub in sorted(p for p in path.iterdir() if p.is_dir() and not is_skipped_file(p)):
+            files = _workbook_files(sub)
+            if files:
+                units[sub.resolve()] = UnitSource(sub.name, sub, files)
+    return list(units.values())
+
+
+def new_unit(source: UnitSource, config: Config) -> UnitData:
+    """An empty UnitData for ``source`` with its kind and town from the config."""
+    return UnitData(
+        source.name, source.folder, config.unit_kind(source.name), config.town(source.name)
+    )

@@ -1,0 +1,213 @@
+"""Validate 填报单位 data (DESIGN.md §4, §5): parse every cell, check cross-references.
+
+`validate_units` reads every workbook of every unit, never stops at the first problem, and
+returns the typed data with a `Report` of issues. Codes used here (besides the cell codes of
+`cells`): required-missing, column-missing, sheet-missing, header-not-found, file-unreadable,
+file-format-unsupported, file-too-large, workbook-missing, workbook-unknown, workbook-duplicate,
+no-data, team-duplicate, team-unknown, team-reference-unknown, village-required, village-unknown,
+duplicate-id-card, duplicate-id-card-across-units, id-card-gender-mismatch, activity-date-missing,
+date-out-of-year, date-order, photo-missing, unit-name-mismatch, unit-unknown,
+assessment-item-missing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import cells
+from .cells import Problem
+from .config import Config
+from .issues import ERROR, WARNING, Issue, Report, column_letter, file_issue
+from .read import SheetData, UnreadableFile, form_cell, read_workbook
+from .schema import WORKBOOKS, Col, SheetRow
+from .units import UnitData, UnitSource, discover, new_unit
+
+
+@dataclass
+class ValidationResult:
+    """The units read (in folder order) and every issue found."""
+
+    units: list[UnitData]
+    report: Report
+
+
+def _parser(col: Col) -> Callable[[object], tuple[Any, list[Problem]]]:
+    kind = col.kind
+    if kind == "enum":
+        options = col.options
+        return lambda raw: cells.parse_enum(raw, options)
+    if kind == "int":
+
+        def parse_int(raw: object) -> tuple[Any, list[Problem]]:
+            value, problems = cells.parse_number(raw, integer=True)
+            return (int(value) if value is not None else None), problems
+
+        return parse_int
+    table: dict[str, Callable[[object], tuple[Any, list[Problem]]]] = {
+        "text": cells.parse_text,
+        "longtext": cells.parse_longtext,
+        "number": cells.parse_number,
+        "id_card": cells.parse_id_card,
+        "phone": cells.parse_phone,
+        "date": cells.parse_date,
+        "plan_time": cells.parse_plan_time,
+        "files": cells.parse_files,
+    }
+    return table[kind]
+
+
+class _Sheet:
+    """Parses the rows of one sheet into models, emitting issues with real cells."""
+
+    def __init__(self, shown: str, data: SheetData, report: Report) -> None:
+        self.shown, self.data, self.report = shown, data, report
+        self.model: type[SheetRow] = data.model
+        self.columns = data.model.columns()
+        self.parsers = [_parser(col) for _, col in self.columns]
+
+    def cell(self, field_name: str, row: int) -> tuple[str, str]:
+        """(A1 cell, column letters) of ``field_name`` in Excel row ``row``."""
+        if self.model.layout == "form":
+            return form_cell(self.data, field_name)[1], "B"
+        index = self.data.columns.get(field_name)
+        if index is None:
+            return "", ""
+        letter = column_letter(index)
+        return f"{letter}{row}", letter
+
+    def issue(self, row: int, field_name: str, code: str, severity: Any, message: str,
+              hint: str) -> Issue:
+        """An Issue at ``field_name`` of Excel row ``row`` (form sheets: the field's line)."""
+        cell, letter = self.cell(field_name, row)
+        if self.model.layout == "form":
+            row = form_cell(self.data, field_name)[0]
+        header = self.model.column(field_name).header if field_name else ""
+        return Issue(self.shown, self.model.sheet_name, cell, row, letter, header, code, severity,
+                     message, hint)
+
+    def add(self, row: int, field_name: str, code: str, severity: Any, message: str,
+            hint: str) -> None:
+        """Record an issue at a cell."""
+        self.report.add(self.issue(row, field_name, code, severity, message, hint))
+
+    def records(self, check_required: bool = True) -> Iterator[SheetRow]:
+        """Every data row as a model instance; cell problems go to the report."""
+        index = self.data.columns
+        for row, values in self.data.rows:
+            parsed: dict[str, Any] = {"row": row}
+            for (name, col), parse in zip(self.columns, self.parsers, strict=True):
+                position = index.get(name)
+                raw = values[position] if position is not None and position < len(values) else None
+                value, problems = parse(raw)
+                for p in problems:
+                    self.add(row, name, p.code, p.severity, p.message, p.hint)
+                if value is None and not problems and col.required and check_required:
+                    if position is not None or self.model.layout == "form":
+                        self.add(row, name, "required-missing", ERROR,
+                                 f"必填项“{col.header}”没有填写",
+                                 f"请填写“{col.header}”。" + _options_hint(col))
+                parsed[name] = value
+            yield self.model.model_construct(**parsed)
+
+
+def _options_hint(col: Col) -> str:
+    return ("可选：" + "、".join(col.options) + "。") if col.options else ""
+
+
+def _is_empty(sheets: dict[str, SheetData]) -> bool:
+    """True when no table sheet has data (the 自评 items count only with a 自评情况/结论)."""
+    for data in sheets.values():
+        if data.model.layout == "form":
+            continue
+        if data.model.sheet_name == "自评":
+            narrative = [data.columns.get("narrative"), data.columns.get("conclusion")]
+            for _, values in data.rows:
+                if any(i is not None and i < len(values) and cells.clean_text(values[i])
+                       for i in narrative):
+                    return False
+            continue
+        if data.rows:
+            return False
+    return True
+
+
+def load_unit(source: UnitSource, config: Config, report: Report) -> UnitData:
+    """Read and parse every workbook of one unit; all problems go to ``report``."""
+    unit = new_unit(source, config)
+    for path in source.files:
+        shown = str(path)
+        try:
+            workbook = read_workbook(path, shown)
+        except UnreadableFile as exc:
+            report.add(exc.issue)
+            continue
+        if workbook is None:
+            report.add(file_issue(shown, "workbook-unknown", "认不出这是哪一张表",
+                                  "请使用 wenming init-templates 生成的模板填写，保留表头行。",
+                                  WARNING))
+            continue
+        kind = workbook.spec.kind
+        if kind in unit.files:
+            report.add(file_issue(shown, "workbook-duplicate",
+                                  f"与 {unit.files[kind].name} 是同一种表，本文件未读取",
+                                  "一个单位每种表只保留一个文件，请合并后删除多余的文件。"))
+            continue
+        unit.files[kind] = path
+        report.extend(workbook.issues)
+        empty = _is_empty(workbook.sheets)
+        if empty:
+            unit.empty.add(kind)
+            report.add(file_issue(shown, "no-data", "表格还没有填写数据",
+                                  "请按表头逐行填写（灰色“示例”行不计入），再运行校验。", WARNING))
+        for sheet_name, data in workbook.sheets.items():
+            parser = _Sheet(shown, data, report)
+            unit.columns[sheet_name] = data.columns
+            records = list(parser.records(check_required=not empty))
+            _store(unit, sheet_name, records)
+    for spec in WORKBOOKS:
+        if spec.kind not in unit.files:
+            report.add(file_issue(str(source.folder), "workbook-missing",
+                                  f"{unit.name} 缺少《{spec.title}》",
+                                  f"请用 wenming init-templates 生成“{spec.file_name}”并填写。",
+                                  WARNING))
+    from .checks import check_unit
+
+    check_unit(unit, config, report)
+    return unit
+
+
+def _store(unit: UnitData, sheet_name: str, records: list[Any]) -> None:
+    if sheet_name == "基本情况":
+        unit.info = records[0] if records else None
+    elif sheet_name == "小结":
+        unit.summary = records[0] if records else None
+    else:
+        attribute = {"队伍": "teams", "队员": "volunteers", "活动": "activities", "项目": "projects",
+                     "阵地": "sites", "自评": "assessments"}[sheet_name]
+        setattr(unit, attribute, records)
+
+
+def validate_units(sources: list[UnitSource], config: Config) -> ValidationResult:
+    """Validate every unit; in county mode (several units) also flag IDs found in several units."""
+    report = Report()
+    units = [load_unit(source, config, report) for source in sources]
+    if len(units) > 1:
+        from .checks import check_across_units
+
+        check_across_units(units, report)
+    return ValidationResult(units, report)
+
+
+def validate_paths(paths: list[Path], config: Config) -> ValidationResult:
+    """`validate_units` over whatever `discover` finds under ``paths``.
+
+    Raises:
+        FileNotFoundError: a path does not exist.
+    """
+    return validate_units(discover(paths), config)
+
+
+__all__ = ["ValidationResult", "load_unit", "validate_paths", "validate_units", "WARNING"]

@@ -1,0 +1,235 @@
+"""Build the docxtpl template ``src/wenming_cli/templates/自评报告.docx`` with python-docx.
+
+The output is deterministic (fixed core properties and zip timestamps), so re-running the
+script on an unchanged tree gives a byte-identical file.  Usage::
+
+    python tools/make_templates.py [--out PATH]
+
+Context contract of the template (all values already masked; rendered with autoescape)::
+
+    title, opening, signature, report_date: str
+    basic, problems, measures: list[str]
+    dimensions: list[{heading: str, paragraphs: list[str]}]
+    teams: list[{seq, name, category, level, village, leader, phone, registered}]
+    volunteers: list[{seq, name, gender, id_card, politics, phone, team, village,
+                      registered, hours}]
+    activities: list[{seq, name, category, plan_time, date, place, team, volunteers,
+                      served, status}]
+    projects: list[{seq, name, type, field, target, team, leader, phone, brand}]
+    checklist: list[{code, dimension, title, status, conclusion, evidence}]
+    annex_titles: {teams, volunteers, activities, projects, checklist}: str
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from docx import Document
+from docx.document import Document as DocumentObject
+from docx.enum.section import WD_SECTION
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.shared import Pt
+from docx.text.paragraph import Paragraph
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT / "src") not in sys.path:
+    sys.path.insert(0, str(ROOT / "src"))
+
+from wenming_cli.render import gbt9704 as g  # noqa: E402
+
+DEFAULT_OUT = ROOT / "src" / "wenming_cli" / "templates" / "自评报告.docx"
+
+C = WD_ALIGN_PARAGRAPH.CENTER
+L = WD_ALIGN_PARAGRAPH.LEFT
+
+# (context list = annex_titles key, loop variable, [(header, field, width, align)]);
+# widths are millimetres of the 225 mm landscape 版心 (scaled to fit if they do not add up).
+Column = tuple[str, str, float, WD_ALIGN_PARAGRAPH]
+ANNEXES: list[tuple[str, str, list[Column]]] = [
+    (
+        "teams",
+        "t",
+        [
+            ("序号", "seq", 12, C),
+            ("队伍名称", "name", 50, L),
+            ("队伍类别", "category", 28, C),
+            ("队伍层级", "level", 22, C),
+            ("所在村（社区）", "village", 32, C),
+            ("负责人", "leader", 20, C),
+            ("联系电话", "phone", 28, C),
+            ("是否注册", "registered", 20, C),
+        ],
+    ),
+    (
+        "volunteers",
+        "v",
+        [
+            ("序号", "seq", 12, C),
+            ("姓名", "name", 20, C),
+            ("性别", "gender", 12, C),
+            ("身份证号码", "id_card", 38, C),
+            ("政治面貌", "politics", 20, C),
+            ("联系电话", "phone", 26, C),
+            ("所属队伍", "team", 40, L),
+            ("所在村（社区）", "village", 25, C),
+            ("注册志愿者", "registered", 14, C),
+            ("服务时长（小时）", "hours", 18, C),
+        ],
+    ),
+    (
+        "activities",
+        "a",
+        [
+            ("序号", "seq", 12, C),
+            ("活动名称", "name", 46, L),
+            ("活动类别", "category", 22, C),
+            ("计划时间", "plan_time", 22, C),
+            ("开展日期", "date", 24, C),
+            ("活动地点", "place", 28, L),
+            ("责任队伍", "team", 28, L),
+            ("志愿者（人次）", "volunteers", 15, C),
+            ("服务群众（人次）", "served", 15, C),
+            ("状态", "status", 15, C),
+        ],
+    ),
+    (
+        "projects",
+        "pj",
+        [
+            ("序号", "seq", 12, C),
+            ("项目名称", "name", 46, L),
+            ("项目类型", "type", 20, C),
+            ("服务领域", "field", 20, C),
+            ("服务对象", "target", 28, L),
+            ("实施队伍", "team", 34, L),
+            ("负责人", "leader", 18, C),
+            ("联系电话", "phone", 26, C),
+            ("品牌项目", "brand", 21, C),
+        ],
+    ),
+    (
+        "checklist",
+        "c",
+        [
+            ("序号", "code", 12, C),
+            ("评估项目", "dimension", 22, C),
+            ("评估内容", "title", 62, L),
+            ("数据核验", "status", 45, L),
+            ("自评结论", "conclusion", 22, C),
+            ("佐证与差距", "evidence", 62, L),
+        ],
+    ),
+]
+
+SECTIONS = [
+    ("三、存在问题", "problems"),
+    ("四、下一步整改措施", "measures"),
+]
+
+
+def para(doc: DocumentObject, text: str = "", style: str = g.STYLE_BODY) -> Paragraph:
+    """Add a paragraph; text with Jinja tags keeps its spaces (``xml:space="preserve"``)."""
+    paragraph = doc.add_paragraph(text, style=style)
+    if "{" in text:
+        g.preserve_space(paragraph)
+    return paragraph
+
+
+def loop(doc: DocumentObject, items: str, var: str, style: str = g.STYLE_BODY) -> None:
+    """Emit ``{%p for var in items %}`` / ``{{ var }}`` / ``{%p endfor %}``."""
+    para(doc, f"{{%p for {var} in {items} %}}")
+    para(doc, f"{{{{ {var} }}}}", style)
+    para(doc, "{%p endfor %}")
+
+
+def build_body(doc: DocumentObject) -> None:
+    """The report itself: title, opening, 一～四, 附件说明, 落款 and date."""
+    para(doc, "{{ title }}", g.STYLE_TITLE)
+    para(doc)
+    para(doc, "{{ opening }}")
+    para(doc, "一、基本情况", g.STYLE_H1)
+    loop(doc, "basic", "p")
+    para(doc, "二、对照“五有”标准自评情况", g.STYLE_H1)
+    para(doc, "{%p for d in dimensions %}")
+    para(doc, "{{ d.heading }}", g.STYLE_H2)
+    loop(doc, "d.paragraphs", "p")
+    para(doc, "{%p endfor %}")
+    for heading, items in SECTIONS:
+        para(doc, heading, g.STYLE_H1)
+        loop(doc, items, "p")
+    para(doc)
+    note = para(doc, "", g.STYLE_ANNEX_NOTE)
+    for number, (key, _var, _cols) in enumerate(ANNEXES, start=1):
+        run = note.add_run(f"{'附件：' if number == 1 else ''}{number}．{{{{ annex_titles.{key} }}}}")
+        if number < len(ANNEXES):
+            run.add_break()
+    g.preserve_space(note)
+    para(doc)
+    para(doc)
+    para(doc, "{{ signature }}", g.STYLE_SIGNATURE)
+    date = para(doc, "{{ report_date }}", g.STYLE_SIGNATURE)
+    date.paragraph_format.keep_with_next = False
+
+
+def build_annex(
+    doc: DocumentObject, number: int, items: str, var: str, columns: Sequence[Column]
+) -> None:
+    """附件N, the table title and a table whose body row repeats with ``{%tr for %}``."""
+    label = para(doc, f"附件{number}", g.STYLE_ANNEX_LABEL)
+    if number > 1:
+        label.paragraph_format.page_break_before = True
+    para(doc, f"{{{{ annex_titles.{items} }}}}", g.STYLE_TABLE_TITLE)
+    table = g.add_table(
+        doc,
+        headers=[c[0] for c in columns],
+        widths=[c[2] for c in columns],
+        total_width=g.text_width(doc.sections[-1]),
+        rows=3,
+    )
+    table.rows[1].cells[0].paragraphs[0].add_run(f"{{%tr for {var} in {items} %}}")
+    for cell, (_header, field, _width, align) in zip(table.rows[2].cells, columns, strict=True):
+        paragraph = cell.paragraphs[0]
+        paragraph.alignment = align
+        paragraph.add_run(f"{{{{ {var}.{field} }}}}")
+        g.preserve_space(paragraph)
+    table.rows[3].cells[0].paragraphs[0].add_run("{%tr endfor %}")
+
+
+def build(out: Path) -> None:
+    """Build the whole template and save it to *out*."""
+    doc = Document()
+    g.setup_document_defaults(doc)
+    g.setup_styles(doc)
+    body_section = doc.sections[0]
+    g.setup_page(body_section)
+    g.setup_page_number_footers(body_section)
+    build_body(doc)
+
+    # Annex tables on landscape pages; the footers are inherited from the body section.
+    annex_section = doc.add_section(WD_SECTION.NEW_PAGE)
+    g.setup_page(annex_section, landscape=True, doc_grid=False)
+    for number, (items, var, columns) in enumerate(ANNEXES, start=1):
+        build_annex(doc, number, items, var, columns)
+    # Word needs a paragraph after the last table: make it 1 pt high so it never adds a page.
+    tail = para(doc, "", g.STYLE_TABLE_TEXT)
+    tail.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    tail.paragraph_format.line_spacing = Pt(1)
+
+    g.prepare_package(doc, "新时代文明实践所建设情况自评报告（模板）")
+    g.save_deterministic(doc, out)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output .docx path")
+    args = parser.parse_args(argv)
+    build(args.out)
+    print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
