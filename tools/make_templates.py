@@ -84,12 +84,12 @@ ANNEXES: list[tuple[str, str, list[Column]]] = [
         "a",
         [
             ("序号", "seq", 12, C),
-            ("活动名称", "name", 46, L),
-            ("活动类别", "category", 22, C),
-            ("计划时间", "plan_time", 22, C),
+            ("活动名称", "name", 44, L),
+            ("活动类别", "category", 20, C),
+            ("计划时间", "plan_time", 25, C),
             ("开展日期", "date", 24, C),
-            ("活动地点", "place", 28, L),
-            ("责任队伍", "team", 28, L),
+            ("活动地点", "place", 27, L),
+            ("责任队伍", "team", 30, L),
             ("志愿者（人次）", "volunteers", 15, C),
             ("服务群众（人次）", "served", 15, C),
             ("状态", "status", 15, C),
@@ -163,12 +163,16 @@ def build_body(doc: DocumentObject) -> None:
     para(doc)
     note = para(doc, "", g.STYLE_ANNEX_NOTE)
     for number, (key, _var, _cols) in enumerate(ANNEXES, start=1):
-        run = note.add_run(f"{'附件：' if number == 1 else ''}{number}．{{{{ annex_titles.{key} }}}}")
+        run = note.add_run(
+            f"{'附件：' if number == 1 else ''}{number}．{{{{ annex_titles.{key} }}}}"
+        )
         if number < len(ANNEXES):
             run.add_break()
     g.preserve_space(note)
-    para(doc)
-    para(doc)
+    # 附件说明, the blank lines and 署名/日期 move to a new page together, never 署名 alone.
+    note.paragraph_format.keep_with_next = True
+    for _ in range(2):
+        para(doc).paragraph_format.keep_with_next = True
     para(doc, "{{ signature }}", g.STYLE_SIGNATURE)
     date = para(doc, "{{ report_date }}", g.STYLE_SIGNATURE)
     date.paragraph_format.keep_with_next = False

@@ -59,6 +59,15 @@ class Thresholds(_Strict):
     min_brand_projects: int = Field(1, ge=0)
 
 
+KNOWN_CHECKS = (
+    "site_coverage", "site_key_venues", "site_extension", "site_management", "team_categories",
+    "team_village_level", "volunteer_registration", "activity_theme", "activity_regular",
+    "activity_demo", "project_general", "project_special", "project_mutual", "project_matching",
+    "project_brand", "three_levels",
+)
+"""Data checks an evaluation item may name (implemented in ``criteria``)."""
+
+
 class EvaluationItem(_Strict):
     """One evaluation item (notice 附件3); ``check`` names the data check in ``criteria``."""
 
@@ -67,6 +76,12 @@ class EvaluationItem(_Strict):
     title: str
     content: str
     check: str | None = None
+
+    @model_validator(mode="after")
+    def _known_check(self) -> EvaluationItem:
+        if self.check is not None and self.check not in KNOWN_CHECKS:
+            raise ValueError(f"check 只能是：{'、'.join(KNOWN_CHECKS)}")
+        return self
 
 
 class Config(_Strict):

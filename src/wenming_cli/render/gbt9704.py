@@ -101,7 +101,7 @@ def set_rfonts(
 
 def _get_or_add(parent: BaseOxmlElement, tag: str) -> BaseOxmlElement:
     """Return the first child *tag* of *parent*, appending a new one if absent."""
-    child = parent.find(qn(tag))
+    child: BaseOxmlElement | None = parent.find(qn(tag))
     if child is None:
         child = OxmlElement(tag)
         parent.append(child)
@@ -124,15 +124,31 @@ def set_indent_chars(
         ind.set(qn("w:rightChars"), str(right))
 
 
+#: ``w:pPr`` children that must follow ``w:snapToGrid`` (schema order; Word is strict).
+_AFTER_SNAP_TO_GRID = (
+    "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap",
+    "w:jc", "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl",
+    "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange",
+)  # fmt: skip
+
+
 def set_snap_to_grid(ppr: BaseOxmlElement, value: bool) -> None:
     """Write ``w:snapToGrid`` on a ``w:pPr`` (off for tables, so rows do not snap to the body
     grid pitch)."""
-    _get_or_add(ppr, "w:snapToGrid").set(qn("w:val"), "1" if value else "0")
+    snap = ppr.find(qn("w:snapToGrid"))
+    if snap is None:
+        snap = OxmlElement("w:snapToGrid")
+        ppr.insert_element_before(snap, *_AFTER_SNAP_TO_GRID)
+    snap.set(qn("w:val"), "1" if value else "0")
 
 
 def set_outline_level(ppr: BaseOxmlElement, level: int) -> None:
     """Give a heading style an outline level (0 = 一级) so it shows in the navigation pane."""
-    _get_or_add(ppr, "w:outlineLvl").set(qn("w:val"), str(level))
+    outline = ppr.find(qn("w:outlineLvl"))
+    if outline is None:
+        outline = OxmlElement("w:outlineLvl")
+        ppr.insert_element_before(outline, *_AFTER_SNAP_TO_GRID[10:])
+    outline.set(qn("w:val"), str(level))
 
 
 # ---- document defaults and styles ---------------------------------------------------------
@@ -460,7 +476,7 @@ def add_table(
     *widths* are relative column widths, scaled to *total_width* (the 版心 width)."""
     if len(headers) != len(widths):
         raise ValueError("headers and widths differ in length")
-    table = doc.add_table(rows=1 + rows, cols=len(headers))
+    table: Table = doc.add_table(rows=1 + rows, cols=len(headers))
     table.style = doc.styles[STYLE_TABLE]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
