@@ -41,6 +41,8 @@ class ItemResult:
     evidence: list[str]
     gaps: list[str]
     assessment: SelfAssessment | None
+    entry_gaps: list[str] = field(default_factory=list)
+    """Gaps in the 自评 row itself (no 自评情况, no 整改措施), kept apart from data gaps."""
 
     @property
     def conclusion(self) -> str:
@@ -271,12 +273,12 @@ CHECKS: dict[str, Check] = {
 """Named data checks; config items refer to them by name (plus 'activity_regular')."""
 
 
-def _self_assessment(item: EvaluationItem, row: SelfAssessment | None, finding: Finding) -> None:
+def _entry_gaps(item: EvaluationItem, row: SelfAssessment | None) -> list[str]:
     if row is None or not row.narrative:
-        finding.gaps.append(f"自评表“{item.code} {item.title}”未填写自评情况")
-        return
+        return [f"自评表“{item.code} {item.title}”未填写自评情况"]
     if row.conclusion in ("未达标", "基本达标") and not row.measures:
-        finding.gaps.append(f"自评表“{item.code} {item.title}”自评为{row.conclusion}，但未填写整改措施")
+        return [f"自评表“{item.code} {item.title}”自评为{row.conclusion}，但未填写整改措施"]
+    return []
 
 
 def build_checklist(unit: UnitData, config: Config, fig: Figures | None = None) -> Checklist:
@@ -296,14 +298,14 @@ def build_checklist(unit: UnitData, config: Config, fig: Figures | None = None) 
         else:
             finding = Finding()
         row = rows.get(item.code)
-        _self_assessment(item, row, finding)
+        entry = _entry_gaps(item, row)
         if finding.absent or (item.check is None and (row is None or not row.narrative)):
             status: Status = "缺项"
-        elif finding.gaps or (row is not None and row.conclusion == "未达标"):
+        elif finding.gaps or entry or (row is not None and row.conclusion == "未达标"):
             status = "待完善"
         else:
             status = "达标"
-        results.append(ItemResult(item, status, finding.evidence, finding.gaps, row))
+        results.append(ItemResult(item, status, finding.evidence, finding.gaps, row, entry))
     return Checklist(unit.name, fig, results)
 
 

@@ -1,0 +1,215 @@
+"""The `wenming` command line (DESIGN.md §2). Commands are thin: parse, call one function, print.
+
+Exit codes: 0 ok (warnings allowed), 1 the data has errors, 2 usage error or unreadable input.
+Heavy modules (openpyxl, docxtpl, calamine) are imported inside the commands that need them.
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from importlib import resources
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+app = typer.Typer(
+    name="wenming",
+    help="新时代文明实践所（站）“五有”自评材料工具：生成 Excel 模板、校验数据、生成自评报告。",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,
+    rich_markup_mode="rich",
+)
+console = Console()
+err_console = Console(stderr=True)
+
+EXIT_OK, EXIT_DATA_ERRORS, EXIT_USAGE = 0, 1, 2
+
+
+class OutputFormat(str, Enum):
+    """--format choices."""
+
+    text = "text"
+    json = "json"
+
+
+def _fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
+    err_console.print(f"[red]错误：[/]{message}")
+    return typer.Exit(code)
+
+
+def bundled_sample_data() -> Path:
+    """The sample data folder shipped inside the package."""
+    return Path(str(resources.files("wenming_cli").joinpath("sample_data")))
+
+
+def resolve_data_dir(data: Path | None, quiet: bool = False) -> Path:
+    """--data, else ./data when it exists, else the bundled sample data (said in one line)."""
+    if data is not None:
+        if not data.is_dir():
+            raise _fail(f"数据文件夹 {data} 不存在。请检查 --data 后面的路径。")
+        return data
+    local = Path("data")
+    if local.is_dir():
+        return local
+    sample = bundled_sample_data()
+    if not quiet:
+        err_console.print(f"[dim]当前目录下没有 data 文件夹，使用软件自带的示例数据：{sample}[/]")
+    return sample
+
+
+def _load_config(data_dir: Path | None):  # type: ignore[no-untyped-def]
+    from .config import ConfigError, load_config
+
+    try:
+        config, _ = load_config(data_dir)
+    except ConfigError as exc:
+        raise _fail(str(exc)) from exc
+    return config
+
+
+DataOption = Annotated[
+    Path | None,
+    typer.Option("--data", help="数据文件夹（每个填报单位一个子文件夹）；默认 ./data，没有则用示例数据。"),
+]
+
+
+@app.command("init-templates")
+def init_templates(
+    out: Annotated[Path, typer.Option("--out", help="模板写到哪个文件夹。")] = Path("data"),
+    town: Annotated[list[str] | None, typer.Option("--town", help="镇（街道）名称，可重复。")] = None,
+    unit: Annotated[
+        list[str] | None, typer.Option("--unit", help="县级单位或县级志愿服务队名称，可重复。")
+    ] = None,
+    all_units: Annotated[bool, typer.Option("--all", help="为配置中的全部填报单位生成。")] = False,
+    force: Annotated[bool, typer.Option("--force", help="覆盖已存在的文件。")] = False,
+    data: DataOption = None,
+) -> None:
+    """生成空白 Excel 模板（每个填报单位一个文件夹，四张表）。"""
+    from .schema import WORKBOOKS
+    from .xlsx_templates import unit_setup, write_workbook
+
+    config = _load_config(data if data is not None else (out if out.is_dir() else None))
+    names = list(town or []) + list(unit or [])
+    if all_units:
+        names = [t.name for t in config.towns] + list(config.units) + list(config.county_teams)
+    if not names:
+        raise _fail("请用 --town 指定镇（街道），或 --unit 指定县级单位，或用 --all 生成全部。\n"
+                    "例如：wenming init-templates --town 城北街道")
+    for name in town or []:
+        if config.town(name) is None:
+            raise _fail(f"“{name}”不是配置中的镇（街道）。可选：" + "、".join(t.name for t in config.towns))
+    for name in unit or []:
+        if config.unit_kind(name) not in ("unit", "team"):
+            raise _fail(f"“{name}”不是配置中的县级单位或县级志愿服务队。")
+    written = skipped = 0
+    for name in names:
+        setup = unit_setup(config, name)
+        for spec in WORKBOOKS:
+            path = out / name / spec.file_name
+            if path.exists() and not force:
+                console.print(f"[yellow]已存在，未覆盖：[/]{path}（加 --force 可覆盖）")
+                skipped += 1
+                continue
+            try:
+                write_workbook(path, spec, setup, config)
+            except OSError as exc:
+                raise _fail(f"无法写入 {path}：{exc.strerror or exc}。若文件在 Excel/WPS 中打开，"
+                            "请关闭后重试；否则请检查文件夹权限。") from exc
+            written += 1
+    console.print(f"已生成 {written} 个模板" + (f"，跳过 {skipped} 个已存在的文件" if skipped else "")
+                  + f"，位置：{out}")
+    console.print("填好后运行：wenming validate " + str(out))
+
+
+@app.command("validate")
+def validate(
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="工作簿、填报单位文件夹或数据文件夹；默认数据文件夹。")
+    ] = None,
+    town: Annotated[str | None, typer.Option("--town", help="只校验这个填报单位。")] = None,
+    data: DataOption = None,
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", help="输出格式：text（表格）或 json。")
+    ] = OutputFormat.text,
+) -> None:
+    """校验 Excel 数据：列出每个问题（文件、工作表、单元格、怎么改），再给出“五有”对标情况。"""
+    from .criteria import build_checklist
+    from .output import print_checklist, print_issues, print_summary, result_json
+    from .validate import validate_paths
+
+    data_dir = resolve_data_dir(data, quiet=bool(paths))
+    config = _load_config(data_dir)
+    targets = list(paths or [])
+    if not targets:
+        targets = [data_dir / town] if town else [data_dir]
+    elif town:
+        targets = [p / town if (p / town).is_dir() else p for p in targets]
+    for target in targets:
+        if not target.exists():
+            raise _fail(f"找不到 {target}。请检查路径或单位名称。")
+    result = validate_paths(targets, config)
+    if not result.units:
+        raise _fail(f"在 {'、'.join(map(str, targets))} 中没有找到 Excel 工作簿（.xlsx/.xls）。")
+    checklists = [build_checklist(u, config) for u in result.units if u.kind == "town"]
+    if output_format is OutputFormat.json:
+        sys.stdout.write(result_json(result, checklists) + "\n")
+    else:
+        console.print(f"校验了 {len(result.units)} 个填报单位：" + "、".join(u.name for u in result.units))
+        print_issues(console, result.report.issues)
+        for checklist in checklists:
+            print_checklist(console, checklist)
+        print_summary(console, result)
+    raise typer.Exit(EXIT_OK if result.report.valid else EXIT_DATA_ERRORS)
+
+
+@app.command("report")
+def report(
+    town: Annotated[str, typer.Option("--town", help="镇（街道）名称，如 城北街道。")],
+    data: DataOption = None,
+    out: Annotated[Path, typer.Option("--out", help="输出文件夹。")] = Path("输出"),
+    no_mask: Annotated[
+        bool, typer.Option("--no-mask", help="不遮挡身份证号和手机号（仅供内部留存）。")
+    ] = False,
+    template: Annotated[
+        Path | None, typer.Option("--template", help="自定义 .docx 模板（docxtpl 格式）。")
+    ] = None,
+) -> None:
+    """生成镇（街道）新时代文明实践所建设情况自评报告（.docx）。"""
+    from .render.report import RenderError, render_self_assessment
+    from .validate import validate_paths
+
+    data_dir = resolve_data_dir(data)
+    config = _load_config(data_dir)
+    if config.town(town) is None:
+        raise _fail(f"“{town}”不是配置中的镇（街道）。可选：" + "、".join(t.name for t in config.towns))
+    folder = data_dir / town
+    if not folder.is_dir():
+        raise _fail(f"数据文件夹 {data_dir} 中没有“{town}”文件夹。"
+                    f"可先运行：wenming init-templates --town {town} --out {data_dir}")
+    result = validate_paths([folder], config)
+    if not result.units:
+        raise _fail(f"{folder} 中没有找到 Excel 工作簿。")
+    try:
+        path = render_self_assessment(result.units[0], config, out, mask=not no_mask,
+                                      template=template)
+    except RenderError as exc:
+        raise _fail(str(exc)) from exc
+    console.print(f"[green]已生成：[/]{path}")
+    errors = len(result.report.errors)
+    if errors:
+        err_console.print(f"[yellow]注意：数据中有 {errors} 个错误，报告中的数字可能不准确。"
+                          f"请运行 wenming validate {folder} 查看并修正。[/]")
+        raise typer.Exit(EXIT_DATA_ERRORS)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

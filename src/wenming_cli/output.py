@@ -1,0 +1,122 @@
+"""Present validation results: rich text for people, JSON (stable field names) for machines."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from .criteria import Checklist
+from .figures import format_rate
+from .issues import Issue
+from .validate import ValidationResult
+
+_STATUS_STYLE = {"达标": "green", "待完善": "yellow", "缺项": "red"}
+
+
+def checklist_dict(checklist: Checklist) -> dict[str, Any]:
+    """JSON shape of one unit's checklist: counts and items (code, status, evidence, gaps)."""
+    fig = checklist.figures
+    return {
+        "unit": checklist.unit,
+        "counts": {s: checklist.count(s) for s in ("达标", "待完善", "缺项")},
+        "figures": {
+            "stations": fig.stations,
+            "villages_total": fig.villages_total,
+            "villages_with_station": len(fig.villages_with_station),
+            "coverage_rate": fig.coverage_rate,
+            "teams": fig.teams,
+            "volunteers": fig.volunteers,
+            "volunteers_registered": fig.volunteers_registered,
+            "activities_held": len(fig.held),
+            "served_total": fig.served_total,
+            "projects": fig.projects,
+            "projects_by_type": dict(fig.projects_by_type),
+        },
+        "items": [
+            {
+                "code": r.item.code,
+                "dimension": r.item.dimension,
+                "title": r.item.title,
+                "status": r.status,
+                "self_conclusion": r.conclusion,
+                "evidence": r.evidence,
+                "gaps": r.gaps,
+                "entry_gaps": r.entry_gaps,
+            }
+            for r in checklist.items
+        ],
+    }
+
+
+def result_json(result: ValidationResult, checklists: list[Checklist]) -> str:
+    """The whole validation result as JSON text (ensure_ascii off: Chinese stays readable)."""
+    report = result.report
+    payload = {
+        "valid": report.valid,
+        "errors": len(report.errors),
+        "warnings": len(report.warnings),
+        "units": [u.name for u in result.units],
+        "issues": [i.to_dict() for i in report.issues],
+        "checklists": [checklist_dict(c) for c in checklists],
+    }
+    return json.dumps(payload, ensure_ascii=False, indent=2)
+
+
+def print_issues(console: Console, issues: list[Issue]) -> None:
+    """One table per file: 位置 · 级别 · 问题 · 怎么改 (code in dim text)."""
+    by_file: dict[str, list[Issue]] = defaultdict(list)
+    for issue in issues:
+        by_file[issue.file].append(issue)
+    for file, found in by_file.items():
+        table = Table(title=file, title_justify="left", show_lines=False, expand=False)
+        table.add_column("位置", no_wrap=True)
+        table.add_column("级别", no_wrap=True)
+        table.add_column("问题", overflow="fold")
+        table.add_column("怎么改", overflow="fold")
+        for issue in found:
+            style = "red" if issue.is_error else "yellow"
+            table.add_row(issue.location or "—", f"[{style}]{issue.severity}[/]",
+                          f"{issue.message} [dim]({issue.code})[/]", issue.hint)
+        console.print(table)
+
+
+def print_checklist(console: Console, checklist: Checklist) -> None:
+    """The 五有 checklist of one unit as a table, then the key figures in one line."""
+    fig = checklist.figures
+    table = Table(title=f"{checklist.unit} “五有”对标情况", title_justify="left")
+    table.add_column("序号", no_wrap=True)
+    table.add_column("评估内容", overflow="fold")
+    table.add_column("核验", no_wrap=True)
+    table.add_column("自评", no_wrap=True)
+    table.add_column("依据 / 差距", overflow="fold")
+    for r in checklist.items:
+        style = _STATUS_STYLE[r.status]
+        detail = "；".join(r.evidence)
+        if r.gaps or r.entry_gaps:
+            detail += ("\n" if detail else "") + "[yellow]" + "；".join(r.gaps + r.entry_gaps) + "[/]"
+        table.add_row(r.item.code, f"{r.item.dimension}·{r.item.title}",
+                      f"[{style}]{r.status}[/]", r.conclusion or "—", detail)
+    console.print(table)
+    coverage = format_rate(fig.coverage_rate) if fig.coverage_rate is not None else "—"
+    console.print(
+        f"达标 {checklist.count('达标')} 项、待完善 {checklist.count('待完善')} 项、"
+        f"缺项 {checklist.count('缺项')} 项。实践站 {fig.stations} 个，覆盖率 {coverage}；"
+        f"队伍 {fig.teams} 支；志愿者 {fig.volunteers} 人（注册 {fig.volunteers_registered} 人）；"
+        f"期内开展活动 {len(fig.held)} 场；项目 {fig.projects} 个。"
+    )
+
+
+def print_summary(console: Console, result: ValidationResult) -> None:
+    """Closing line: counts of errors and warnings and what the exit code means."""
+    report = result.report
+    errors, warnings = len(report.errors), len(report.warnings)
+    if errors:
+        console.print(f"[red]共发现 {errors} 个错误、{warnings} 个警告。请按“怎么改”逐项修正后重新校验。[/]")
+    elif warnings:
+        console.print(f"[green]没有错误[/]，有 {warnings} 个警告，建议核对。")
+    else:
+        console.print("[green]没有发现问题。[/]")

@@ -1,0 +1,117 @@
+"""Render documents with docxtpl and write them atomically (DESIGN.md §7).
+
+Templates render in a Jinja sandbox with autoescape; variables a template uses that the context
+lacks are reported before rendering. Output goes to ``out/<单位>/<文件名>.docx`` through a temp
+file in the same folder and a rename, so a failed write never leaves a half-written document.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from ..config import Config
+from ..units import UnitData
+
+SELF_ASSESSMENT_TEMPLATE = "自评报告.docx"
+_UNSAFE = set('/\\:*?"<>|') | {"\x00"}
+
+
+class RenderError(Exception):
+    """A document cannot be produced; the message is Chinese and says what to do."""
+
+
+def bundled_template(name: str) -> Path:
+    """Path of a template shipped in the package's ``templates`` folder."""
+    return Path(str(resources.files("wenming_cli").joinpath("templates", name)))
+
+
+def safe_component(name: str) -> str:
+    """``name`` if it is safe as one path component, else RenderError (no '/', '..', ':' …)."""
+    if not name or name in (".", "..") or any(c in _UNSAFE for c in name) or name.startswith("."):
+        raise RenderError(f"单位名称“{name}”含有不能用作文件名的字符，请在配置中改用单位全称。")
+    return name
+
+
+def write_atomic(target: Path, save: Callable[[Path], None]) -> Path:
+    """Call ``save(temp_path)`` then rename onto ``target``; the temp file is removed on failure.
+
+    Raises:
+        RenderError: the folder cannot be written, or the target is open in Word/WPS.
+    """
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp_name = tempfile.mkstemp(prefix=".~wenming-", suffix=target.suffix,
+                                         dir=target.parent)
+    except OSError as exc:
+        raise RenderError(f"无法在 {target.parent} 中写文件：{exc.strerror or exc}。"
+                          "请换一个输出文件夹（--out），或检查文件夹权限。") from exc
+    os.close(fd)
+    temp = Path(temp_name)
+    try:
+        save(temp)
+        os.replace(temp, target)
+    except PermissionError as exc:
+        raise RenderError(f"文件被占用，请关闭后重试：{target}") from exc
+    except OSError as exc:
+        raise RenderError(f"无法写入 {target}：{exc.strerror or exc}") from exc
+    finally:
+        if temp.exists():
+            temp.unlink()
+    return target
+
+
+def render_docx(template: Path, context: dict[str, Any], target: Path) -> Path:
+    """Render ``template`` with ``context`` into ``target`` (sandboxed Jinja, autoescape).
+
+    Raises:
+        RenderError: the template cannot be read, uses variables the context lacks, or fails
+            to render (message names the template and the variables/tag).
+    """
+    from docxtpl import DocxTemplate
+    from jinja2 import TemplateError
+    from jinja2.sandbox import SandboxedEnvironment
+
+    if not template.is_file():
+        raise RenderError(f"找不到模板文件 {template}。")
+    env = SandboxedEnvironment(autoescape=True)
+    try:
+        doc = DocxTemplate(str(template))
+        used = doc.get_undeclared_template_variables(env)
+    except TemplateError as exc:
+        line = f"（第 {exc.lineno} 行）" if getattr(exc, "lineno", None) else ""
+        raise RenderError(f"模板 {template} 中的标签写法有误{line}：{exc}。"
+                          "请检查 {{ }} 和 {% %} 是否成对。") from exc
+    except Exception as exc:  # a .docx docxtpl/python-docx cannot open
+        raise RenderError(f"模板 {template} 不是可用的 .docx 文件，请用 Word/WPS 另存为 .docx。") from exc
+    unknown = sorted(set(used) - set(context))
+    if unknown:
+        raise RenderError(f"模板 {template} 使用了数据中没有的变量：{'、'.join(unknown)}。"
+                          f"可用的变量：{'、'.join(sorted(context))}。")
+    try:
+        doc.render(context, jinja_env=env, autoescape=True)
+    except TemplateError as exc:
+        raise RenderError(f"模板 {template} 渲染失败：{exc}") from exc
+    return write_atomic(target, lambda temp: doc.save(str(temp)))
+
+
+def render_self_assessment(unit: UnitData, config: Config, out: Path, mask: bool = True,
+                           template: Path | None = None, today: date | None = None) -> Path:
+    """Write ``out/<town>/<town>新时代文明实践所建设情况自评报告.docx``; returns its path.
+
+    Raises:
+        RenderError: see `render_docx` and `write_atomic`.
+    """
+    from ..criteria import build_checklist
+    from .context import self_assessment_context
+
+    checklist = build_checklist(unit, config)
+    context = self_assessment_context(unit, checklist, config, mask=mask, today=today)
+    name = safe_component(unit.name)
+    target = out / name / f"{name}新时代文明实践所建设情况自评报告.docx"
+    return render_docx(template or bundled_template(SELF_ASSESSMENT_TEMPLATE), context, target)
