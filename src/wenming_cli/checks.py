@@ -36,11 +36,16 @@ def at(unit: UnitData, record: SheetRow, field_name: str, code: str, severity: S
     """An Issue placed at ``field_name`` of ``record``'s Excel row in ``unit``'s workbook."""
     sheet = record.sheet_name
     path = unit.files.get(_SHEET_KIND[sheet])
-    index = unit.columns.get(sheet, {}).get(field_name)
-    letter = column_letter(index) if index is not None else ""
-    cell = f"{letter}{record.row}" if letter and record.row else ""
+    row = record.row
+    if record.layout == "form":
+        row = unit.form_rows.get(sheet, {}).get(field_name, 0)
+        letter = "B" if row else ""
+    else:
+        index = unit.columns.get(sheet, {}).get(field_name)
+        letter = column_letter(index) if index is not None else ""
+    cell = f"{letter}{row}" if letter and row else ""
     header = record.column(field_name).header
-    return Issue(str(path or unit.folder), sheet, cell, record.row, letter, header, code,
+    return Issue(str(path or unit.folder), sheet, cell, row, letter, header, code,
                  severity, message, hint)
 
 

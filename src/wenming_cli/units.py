@@ -32,6 +32,7 @@ class UnitData:
     files: dict[str, Path] = field(default_factory=dict)  # workbook kind → file
     empty: set[str] = field(default_factory=set)  # workbook kinds present but not filled in
     columns: dict[str, dict[str, int]] = field(default_factory=dict)  # sheet → field → column
+    form_rows: dict[str, dict[str, int]] = field(default_factory=dict)  # form sheet → field → row
     info: UnitInfo | None = None
     sites: list[Site] = field(default_factory=list)
     assessments: list[SelfAssessment] = field(default_factory=list)

@@ -165,6 +165,7 @@ def load_unit(source: UnitSource, config: Config, report: Report) -> UnitData:
         for sheet_name, data in workbook.sheets.items():
             parser = _Sheet(shown, data, report)
             unit.columns[sheet_name] = data.columns
+            unit.form_rows[sheet_name] = data.form_rows
             records = list(parser.records(check_required=not empty))
             _store(unit, sheet_name, records)
     for spec in WORKBOOKS:

@@ -1,0 +1,94 @@
+"""Shared fixtures: build small workbooks in tmp_path the way a clerk's Excel looks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from wenming_cli.config import Config, load_config
+from wenming_cli.schema import BY_KIND, SheetRow
+
+Rows = Sequence[Sequence[Any]]
+
+
+def write_sheets(path: Path, sheets: dict[str, Rows]) -> Path:
+    """Write an .xlsx with the given sheets (rows of raw values, row 1 first)."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for row in rows:
+            ws.append(list(row))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path
+
+
+def headers(model: type[SheetRow]) -> list[str]:
+    """The model's template headers (required ones with '*')."""
+    return [col.header + ("*" if col.required else "") for _, col in model.columns()]
+
+
+def record(model: type[SheetRow], **values: Any) -> list[Any]:
+    """A data row in the model's column order."""
+    names = [name for name, _ in model.columns()]
+    unknown = set(values) - set(names)
+    assert not unknown, unknown
+    return [values.get(name) for name in names]
+
+
+@pytest.fixture(scope="session")
+def config() -> Config:
+    cfg, _ = load_config()
+    return cfg
+
+
+@pytest.fixture
+def unit_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "data" / "城北街道"
+    folder.mkdir(parents=True)
+    return folder
+
+
+MakeBook = Callable[..., Path]
+
+
+@pytest.fixture
+def make_book(unit_dir: Path) -> MakeBook:
+    """make_book(kind, {sheet: [records]}) writes that workbook kind into the unit folder.
+
+    Records are dicts of field values; a title row sits above the header like the templates.
+    """
+
+    def make(kind: str, data: dict[str, list[dict[str, Any]]], name: str | None = None) -> Path:
+        spec = BY_KIND[kind]
+        sheets: dict[str, Rows] = {}
+        for model in spec.sheets:
+            if model.sheet_name not in data:
+                continue
+            rows = data[model.sheet_name]
+            if model.layout == "form":
+                values = rows[0] if rows else {}
+                sheets[model.sheet_name] = [["标题"], ["项目", "内容"]] + [
+                    [col.header, values.get(field)] for field, col in model.columns()
+                ]
+            else:
+                sheets[model.sheet_name] = [["标题"], headers(model)] + [
+                    record(model, **r) for r in rows
+                ]
+        return write_sheets(unit_dir / (name or spec.file_name), sheets)
+
+    return make
+
+
+def make_id(birth: str = "19900101", seq: int = 123) -> str:
+    """A valid 610724 ID (independent check-digit implementation, GB 11643-1999)."""
+    body = f"610724{birth}{seq:03d}"
+    weights = [2 ** (17 - i) % 11 for i in range(17)]
+    total = sum(int(d) * w for d, w in zip(body, weights, strict=True))
+    return body + "10X98765432"[total % 11]

@@ -1,0 +1,213 @@
+"""Reading and validation on small workbooks built in the test: codes and cells."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from conftest import MakeBook, make_id, write_sheets
+
+from wenming_cli.config import Config
+from wenming_cli.issues import Issue
+from wenming_cli.validate import validate_paths
+
+
+def run(folder: Path, config: Config) -> list[Issue]:
+    return validate_paths([folder], config).report.issues
+
+
+def codes_at(issues: list[Issue]) -> set[tuple[str, str]]:
+    """(code, '队员!D3') pairs, ignoring workbook-missing noise."""
+    return {(i.code, i.location) for i in issues if i.code != "workbook-missing"}
+
+
+TEAM = {"name": "城北街道理论宣讲志愿服务队", "category": "理论宣讲", "level": "镇级",
+        "leader": "李明", "phone": "13891600001", "registered": "是"}
+
+
+def volunteer(**overrides: object) -> dict[str, object]:
+    base: dict[str, object] = {
+        "seq": 1, "name": "王小红", "gender": "男", "id_card": make_id("19900101", 123),
+        "politics": "群众", "phone": "13891600002", "team": TEAM["name"], "registered": "是",
+    }
+    base.update(overrides)
+    return base
+
+
+def test_clean_roster_has_no_issues(make_book: MakeBook, unit_dir: Path, config: Config) -> None:
+    make_book("roster", {"队伍": [TEAM], "队员": [volunteer()]})
+    result = validate_paths([unit_dir], config)
+    assert codes_at(result.report.issues) == set()
+    unit = result.units[0]
+    assert unit.volunteers[0].id_card == make_id("19900101", 123)
+    assert unit.volunteers[0].row == 3  # title row, header row, then data
+
+
+def test_cell_codes_point_at_real_cells(make_book: MakeBook, unit_dir: Path,
+                                       config: Config) -> None:
+    bad_check = make_id("19900101", 123)[:-1] + ("0" if make_id()[-1] != "0" else "1")
+    make_book("roster", {"队伍": [TEAM], "队员": [
+        volunteer(id_card=610724199001011234),                      # row 3: numeric
+        volunteer(id_card=bad_check, phone="12345"),                 # row 4
+        volunteer(id_card="610724900101123", gender="女"),            # row 5: 15 digits
+        volunteer(id_card=make_id("19900230", 5)[:17] + "1"),         # row 6: no such date
+        volunteer(id_card=make_id("19851111", 7), politics="党员"),   # row 7: enum
+        volunteer(id_card=make_id("19851111", 8), name=None),         # row 8: required
+        volunteer(id_card=make_id("19851111", 9), team="不存在的队"),  # row 9: team
+        volunteer(id_card=make_id("19851111", 9)),                    # row 10: duplicate
+    ]})
+    found = codes_at(run(unit_dir, config))
+    assert found == {
+        ("id-card-numeric", "队员!D3"),
+        ("id-card-checksum", "队员!D4"),
+        ("phone-invalid", "队员!F4"),
+        ("id-card-old", "队员!D5"),
+        ("id-card-birthdate", "队员!D6"),
+        ("enum-invalid", "队员!E7"),
+        ("required-missing", "队员!B8"),
+        ("team-unknown", "队员!G9"),
+        ("duplicate-id-card", "队员!D10"),
+        ("id-card-gender-mismatch", "队员!C8"),  # seq 008: even 17th digit = 女
+    }
+
+
+def test_header_variants_title_rows_and_blank_rows(unit_dir: Path, config: Config) -> None:
+    header = ["序 号", "姓名（必填）", "性别*", "身份证号", "政治面貌", "手机号码", "所属队伍",
+              "所在村(社区)", "是否注册志愿者"]
+    row = [1, "张三", "男", make_id("19900101", 11), "群众", 13891600009.0, TEAM["name"],
+           "莲花社区", "√"]
+    team_header = ["序号", "队伍名称", "队伍类别", "队伍层级", "所在村（社区）", "负责人",
+                   "联系电话", "成立时间", "是否注册"]
+    write_sheets(unit_dir / "花名册（改过名字）.xlsx", {
+        "队伍": [["城北街道志愿服务队伍花名册"], [], team_header,
+                 [1, TEAM["name"], "理论宣讲", "镇级", None, "李明", "0916-6321001",
+                  date(2021, 5, 4), "是"]],
+        "队员": [["标题"], ["副标题"], ["制表日期"], header, [], [None] * 9, row, [], row[:3] +
+                 [make_id("19900101", 13)] + row[4:]],
+    })
+    result = validate_paths([unit_dir], config)
+    assert codes_at(result.report.issues) == set()
+    people = result.units[0].volunteers
+    assert [p.row for p in people] == [7, 9]
+    assert people[0].phone == "13891600009" and people[0].registered == "是"
+    assert result.units[0].teams[0].founded == date(2021, 5, 4)
+
+
+def test_missing_column_and_missing_sheet(unit_dir: Path, config: Config) -> None:
+    write_sheets(unit_dir / "志愿服务队伍花名册.xlsx", {
+        "队员": [["姓名", "性别", "政治面貌", "联系电话", "所属队伍", "是否注册志愿者"],
+                 ["张三", "男", "群众", "13891600009", "某队", "是"]],
+    })
+    found = codes_at(run(unit_dir, config))
+    assert ("column-missing", "队员!A1") in found
+    assert ("sheet-missing", "队伍") in found
+
+
+def test_activity_rules(make_book: MakeBook, unit_dir: Path, config: Config) -> None:
+    base = {"name": "宣讲", "category": "宣传宣讲党的政策", "plan_time": "2022年3月",
+            "status": "已开展", "held_on": "2022-3-5", "team": TEAM["name"]}
+    make_book("roster", {"队伍": [TEAM], "队员": [volunteer()]})
+    make_book("activities", {"活动": [
+        base,                                                  # row 3 ok
+        {**base, "held_on": None},                             # row 4 activity-date-missing
+        {**base, "held_on": "2021-3-5"},                        # row 5 date-out-of-year
+        {**base, "plan_time": 2022.1},                          # row 6 ambiguous number
+        {**base, "plan_time": "2022-2-30"},                     # row 7 date-invalid
+        {**base, "team": "别的队"},                              # row 8 team-reference-unknown
+        {**base, "photos": "不存在.jpg"},                         # row 9 photo-missing
+        {**base, "status": "搞了"},                              # row 10 enum-invalid
+    ]})
+    found = codes_at(run(unit_dir, config))
+    assert found == {
+        ("activity-date-missing", "活动!G4"),
+        ("date-out-of-year", "活动!G5"),
+        ("date-ambiguous", "活动!F6"),
+        ("date-invalid", "活动!F7"),
+        ("team-reference-unknown", "活动!I8"),
+        ("photo-missing", "活动!N9"),
+        ("enum-invalid", "活动!L10"),
+    }
+
+
+def test_sites_projects_profile(make_book: MakeBook, unit_dir: Path, config: Config) -> None:
+    make_book("profile", {
+        "基本情况": [{"unit_name": "城南街道", "unit_type": "街道", "contact": "刘洋",
+                      "phone": "6321001", "signature": "城北街道"}],
+        "阵地": [{"name": "某站", "site_type": "实践站", "signboard": "是", "hours": "全天",
+                  "keeper": "陈静"},
+                 {"name": "某站2", "site_type": "实践站", "village": "不存在村", "signboard": "是",
+                  "hours": "全天", "keeper": "陈静"}],
+        "自评": [{"code": "1.1", "dimension": "有场所", "narrative": "建成"}],
+        "小结": [{"practices": "做法"}],
+    })
+    make_book("projects", {"项目": [
+        {"name": "助老", "type": "特惠性", "field": "养老", "target": "老人", "team": "某队",
+         "start": "2022-6-1", "end": "2022-1-1"},
+    ]})
+    found = codes_at(run(unit_dir, config))
+    assert found == {
+        ("unit-name-mismatch", "基本情况!B3"),
+        ("phone-no-area-code", "基本情况!B7"),
+        ("village-required", "阵地!D3"),
+        ("village-unknown", "阵地!D4"),
+        ("assessment-item-missing", ""),
+        ("date-order", "项目!J3"),
+    }
+
+
+def test_unreadable_files_are_issues_not_crashes(unit_dir: Path, config: Config) -> None:
+    (unit_dir / "志愿服务队伍花名册.xlsx").write_text("这不是 Excel", encoding="utf-8")
+    (unit_dir / "活动.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    (unit_dir / "~$志愿服务项目表.xlsx").write_bytes(b"lock")
+    (unit_dir / "空文件.xlsx").write_bytes(b"")
+    issues = run(unit_dir, config)
+    by_file = {(Path(i.file).name, i.code) for i in issues if i.code != "workbook-missing"}
+    assert by_file == {
+        ("志愿服务队伍花名册.xlsx", "file-unreadable"),
+        ("活动.csv", "file-format-unsupported"),
+        ("空文件.xlsx", "file-unreadable"),
+    }
+
+
+def test_untouched_templates_report_no_data(tmp_path: Path, config: Config) -> None:
+    from wenming_cli.schema import WORKBOOKS
+    from wenming_cli.xlsx_templates import unit_setup, write_workbook
+
+    for spec in WORKBOOKS:
+        write_workbook(tmp_path / "城北街道" / spec.file_name, spec, unit_setup(config, "城北街道"),
+                       config)
+    result = validate_paths([tmp_path], config)
+    assert [i.code for i in result.report.issues] == ["no-data"] * 4
+    assert result.report.valid
+    unit = result.units[0]
+    assert len(unit.assessments) == 24 and unit.volunteers == [] and unit.info is not None
+    assert unit.info.village_total == 19
+
+
+def test_template_round_trip_headers_and_markers(tmp_path: Path, config: Config) -> None:
+    from python_calamine import CalamineWorkbook
+
+    from wenming_cli.read import read_workbook
+    from wenming_cli.schema import ROSTER
+    from wenming_cli.xlsx_templates import unit_setup, write_workbook
+
+    path = tmp_path / "城北街道" / "随便起的名字.xlsx"
+    write_workbook(path, ROSTER, unit_setup(config, "城北街道"), config)
+    book = CalamineWorkbook.from_path(str(path))
+    assert book.sheet_names == ["填表说明", "队伍", "队员", "_wenming"]
+    data = read_workbook(path)
+    assert data is not None and data.spec.kind == "roster"
+    assert data.sheets["队员"].header_row == 2 and data.sheets["队员"].rows == []
+
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path)
+    ws = wb["队员"]
+    assert ws["D2"].value == "身份证号码*" and ws["D10"].number_format == "@"
+    assert ws.freeze_panes == "C3"
+    lists = {str(dv.sqref).split(":")[0]: dv.formula1 for dv in ws.data_validations.dataValidation}
+    assert lists["C3"] == '"男,女"'
+    assert lists["G3"].startswith("'队伍'!$B$3")
+    assert wb["_wenming"].sheet_state == "hidden"
+    villages = [c.value for c in wb["_wenming"]["D"][1:] if c.value]
+    assert villages == config.town("城北街道").villages  # type: ignore[union-attr]
