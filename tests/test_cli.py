@@ -1,0 +1,142 @@
+"""The CLI through typer's CliRunner: exit codes, messages, JSON shape."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import MakeBook, make_id
+from typer.testing import CliRunner
+
+from wenming_cli.cli import app, bundled_sample_data
+
+runner = CliRunner()
+SAMPLE = bundled_sample_data()
+
+
+def test_help_is_chinese() -> None:
+    result = runner.invoke(app, ["--help"])
+    assert result.exit_code == 0
+    for command in ("init-templates", "validate", "report"):
+        assert command in result.output
+    assert "校验" in result.output
+
+
+def test_validate_sample_json_shape() -> None:
+    result = runner.invoke(app, ["validate", "--data", str(SAMPLE), "--town", "城北街道",
+                                 "--format", "json"])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert set(payload) == {"valid", "errors", "warnings", "units", "issues", "checklists"}
+    assert payload["valid"] is True and payload["errors"] == 0 and payload["issues"] == []
+    assert payload["units"] == ["城北街道"]
+    (checklist,) = payload["checklists"]
+    assert len(checklist["items"]) == 24
+    item = {i["code"]: i for i in checklist["items"]}
+    assert item["1.1"]["status"] == "待完善"
+    assert any("古元村、枣园村尚未建站" in gap for gap in item["1.1"]["gaps"])
+    assert item["2.2"]["status"] == "待完善"
+    assert any("应急救援" in gap for gap in item["2.2"]["gaps"])
+    assert set(item["1.1"]) == {"code", "dimension", "title", "status", "self_conclusion",
+                                "evidence", "gaps", "entry_gaps"}
+
+
+def test_validate_whole_sample_county_mode() -> None:
+    result = runner.invoke(app, ["validate", str(SAMPLE), "--format", "json"])
+    assert result.exit_code == 0
+    payload = json.loads(result.stdout)
+    assert len(payload["units"]) >= 3
+    codes = {i["code"] for i in payload["issues"]}
+    assert codes == {"duplicate-id-card-across-units"}
+
+
+def test_validate_text_names_cell_and_exit_1(make_book: MakeBook, unit_dir: Path) -> None:
+    team = {"name": "队", "category": "党员", "level": "镇级", "leader": "李", "phone": "13891600001",
+            "registered": "是"}
+    person = {"name": "张三", "gender": "男", "id_card": 610724199001011234, "politics": "群众",
+              "phone": "13891600002", "team": "队", "registered": "是"}
+    make_book("roster", {"队伍": [team], "队员": [person]})
+    result = runner.invoke(app, ["validate", str(unit_dir)])
+    assert result.exit_code == 1
+    assert "队员!D3" in result.output
+    assert "身份证号码存成了数字" in result.output
+    assert "共发现 1 个错误" in result.output
+
+
+def test_json_messages_do_not_leak_ids(make_book: MakeBook, unit_dir: Path) -> None:
+    good = make_id("19900101", 123)
+    bad = good[:-1] + ("1" if good[-1] != "1" else "2")
+    team = {"name": "队", "category": "党员", "level": "镇级", "leader": "李", "phone": "13891600001",
+            "registered": "是"}
+    person = {"name": "张三", "gender": "男", "id_card": bad, "politics": "群众",
+              "phone": "13891600002", "team": "队", "registered": "是"}
+    make_book("roster", {"队伍": [team], "队员": [person]})
+    result = runner.invoke(app, ["validate", str(unit_dir), "--format", "json"])
+    assert result.exit_code == 1
+    assert bad not in result.stdout and "610724********" in result.stdout
+
+
+def test_usage_errors_exit_2(tmp_path: Path) -> None:
+    missing = runner.invoke(app, ["validate", str(tmp_path / "nope")])
+    assert missing.exit_code == 2 and "找不到" in missing.output
+    empty = runner.invoke(app, ["validate", str(tmp_path)])
+    assert empty.exit_code == 2 and "没有找到 Excel" in empty.output
+    town = runner.invoke(app, ["report", "--town", "不存在镇", "--data", str(SAMPLE)])
+    assert town.exit_code == 2 and "不是配置中的镇" in town.output
+    no_target = runner.invoke(app, ["init-templates", "--out", str(tmp_path)])
+    assert no_target.exit_code == 2 and "--town" in no_target.output
+
+
+def test_bad_config_names_the_key(tmp_path: Path) -> None:
+    (tmp_path / "城北街道").mkdir()
+    (tmp_path / "wenming.toml").write_text('[thresholds]\ncoverage = 0.9\n', encoding="utf-8")
+    result = runner.invoke(app, ["validate", "--data", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "thresholds.coverage" in result.output and "无法识别" in result.output
+    (tmp_path / "wenming.toml").write_text('county = 西乡县\n', encoding="utf-8")
+    result = runner.invoke(app, ["validate", "--data", str(tmp_path)])
+    assert result.exit_code == 2 and "不是有效的 TOML" in result.output
+
+
+def test_config_override_changes_threshold(tmp_path: Path) -> None:
+    import shutil
+
+    shutil.copytree(SAMPLE / "城北街道", tmp_path / "城北街道")
+    (tmp_path / "wenming.toml").write_text(
+        '[thresholds]\ncoverage_rate = 0.8\nrequired_team_categories = ["党员"]\n', encoding="utf-8")
+    result = runner.invoke(app, ["validate", "--data", str(tmp_path), "--format", "json"])
+    item = {i["code"]: i for i in json.loads(result.stdout)["checklists"][0]["items"]}
+    assert not any("覆盖率" in g for g in item["1.1"]["gaps"])
+    assert item["2.2"]["gaps"] == []
+
+
+def test_init_templates_then_validate(tmp_path: Path) -> None:
+    out = tmp_path / "模板"
+    result = runner.invoke(app, ["init-templates", "--out", str(out), "--town", "城北街道"])
+    assert result.exit_code == 0, result.output
+    files = sorted(p.name for p in (out / "城北街道").iterdir())
+    assert files == ["基本情况与自评表.xlsx", "志愿服务队伍花名册.xlsx", "志愿服务项目表.xlsx",
+                     "文明实践项目活动计划一览表.xlsx"]
+    again = runner.invoke(app, ["init-templates", "--out", str(out), "--town", "城北街道"])
+    assert again.exit_code == 0 and again.output.count("已存在，未覆盖") == 4
+    checked = runner.invoke(app, ["validate", str(out), "--format", "json"])
+    assert checked.exit_code == 0
+    payload = json.loads(checked.stdout)
+    assert [i["code"] for i in payload["issues"]] == ["no-data"] * 4
+    assert payload["checklists"][0]["counts"] == {"达标": 0, "待完善": 0, "缺项": 24}
+
+
+def test_init_templates_unknown_town(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["init-templates", "--out", str(tmp_path), "--town", "火星镇"])
+    assert result.exit_code == 2 and "城北街道" in result.output
+
+
+@pytest.mark.parametrize("town", ["城北街道", "城南街道"])
+def test_report_writes_docx(tmp_path: Path, town: str) -> None:
+    result = runner.invoke(app, ["report", "--town", town, "--data", str(SAMPLE),
+                                 "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    target = tmp_path / town / f"{town}新时代文明实践所建设情况自评报告.docx"
+    assert target.is_file() and "已生成" in result.output
+    assert [p.name for p in (tmp_path / town).iterdir()] == [target.name]  # no temp files left
