@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import MakeBook, make_id
 from typer.testing import CliRunner
 
+from conftest import MakeBook, make_id
 from wenming_cli.cli import app, bundled_sample_data
 
 runner = CliRunner()

@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import MakeBook, make_id
 from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Mm
 
+from conftest import MakeBook, make_id
 from wenming_cli.cli import bundled_sample_data
 from wenming_cli.config import Config
 from wenming_cli.render.report import render_self_assessment

@@ -6,7 +6,6 @@ from datetime import date
 from pathlib import Path
 
 from conftest import MakeBook, make_id, write_sheets
-
 from wenming_cli.config import Config
 from wenming_cli.issues import Issue
 from wenming_cli.validate import validate_paths

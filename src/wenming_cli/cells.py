@@ -268,7 +268,7 @@ def parse_plan_time(raw: object, allow_month: bool = True) -> Parsed[PlanTime]:
         value = float(raw)
         if 1900 <= value < 2101 and value != int(value):
             text = f"{value:.2f}".rstrip("0")
-            year, frac = text.split(".")
+            whole, frac = text.split(".")
             if not allow_month:
                 return None, [_invalid(text)]
             if frac == "1":
@@ -276,7 +276,7 @@ def parse_plan_time(raw: object, allow_month: bool = True) -> Parsed[PlanTime]:
                     Problem(
                         "date-ambiguous",
                         WARNING,
-                        f"单元格是数字 {text}，可能是 {year}年1月，也可能是 {year}.10 被 Excel 去掉了末尾的 0",
+                        f"单元格是数字 {text}，可能是 {whole}年1月，也可能是 {whole}.10 被 Excel 去掉了末尾的 0",
                         "请把单元格设为“文本”，写成“2022年1月”或“2022年10月”。",
                     )
                 ]

@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
+    import tomli as tomllib  # type: ignore[import-not-found, no-redef, unused-ignore]
 
 CONFIG_FILE_NAME = "wenming.toml"
 
@@ -103,7 +103,7 @@ class Config(_Strict):
     units: list[str] = []
     county_teams: dict[str, str] = {}
     towns: list[Town] = []
-    thresholds: Thresholds = Thresholds()
+    thresholds: Thresholds = Field(default_factory=Thresholds)
     items: list[EvaluationItem]
 
     @model_validator(mode="after")
@@ -152,7 +152,7 @@ def _bundled_raw() -> dict[str, Any]:
     text = resources.files("wenming_cli.resources").joinpath("default_config.toml").read_text(
         encoding="utf-8"
     )
-    raw = tomllib.loads(text)
+    raw: dict[str, Any] = tomllib.loads(text)
     raw["towns"] = _bundled_towns()
     return raw
 

@@ -6,6 +6,7 @@ Codes are stable kebab-case strings; tests match codes and cells, never wording.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
@@ -79,7 +80,7 @@ class Report:
         """Append one issue."""
         self.issues.append(issue)
 
-    def extend(self, issues: list[Issue]) -> None:
+    def extend(self, issues: Iterable[Issue]) -> None:
         """Append many issues."""
         self.issues.extend(issues)
 

@@ -150,7 +150,7 @@ def _marker_kind(workbook: object, names: list[str]) -> str | None:
 def _find_header(rows: list[list[object]], model: type[SheetRow]) -> tuple[int, dict[str, int]]:
     """(0-based header row, field → column) with the most matching headers, or (-1, {})."""
     index = _header_index(model)
-    best_row, best = -1, {}
+    best_row, best = -1, dict[str, int]()
     for r, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
         found: dict[str, int] = {}
         for c, value in enumerate(row):

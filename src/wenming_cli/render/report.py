@@ -28,7 +28,7 @@ class RenderError(Exception):
 
 def bundled_template(name: str) -> Path:
     """Path of a template shipped in the package's ``templates`` folder."""
-    return Path(str(resources.files("wenming_cli").joinpath("templates", name)))
+    return Path(str(resources.files("wenming_cli").joinpath("templates").joinpath(name)))
 
 
 def safe_component(name: str) -> str:
@@ -84,7 +84,8 @@ def render_docx(template: Path, context: dict[str, Any], target: Path) -> Path:
         doc = DocxTemplate(str(template))
         used = doc.get_undeclared_template_variables(env)
     except TemplateError as exc:
-        line = f"（第 {exc.lineno} 行）" if getattr(exc, "lineno", None) else ""
+        lineno = getattr(exc, "lineno", None)
+        line = f"（第 {lineno} 行）" if lineno else ""
         raise RenderError(f"模板 {template} 中的标签写法有误{line}：{exc}。"
                           "请检查 {{ }} 和 {% %} 是否成对。") from exc
     except Exception as exc:  # a .docx docxtpl/python-docx cannot open
