@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TypeVar
@@ -38,6 +39,11 @@ _ALL_SPACE = re.compile(r"\s+|\u3000|\u00a0")
 
 def _is_blank(raw: object) -> bool:
     return raw is None or (isinstance(raw, str) and not _ALL_SPACE.sub("", raw))
+
+
+def _ascii(text: str) -> str:
+    """Full-width digits/letters/punctuation (Chinese IME input) folded to ASCII (NFKC)."""
+    return unicodedata.normalize("NFKC", text)
 
 
 def _number_text(value: float) -> str:
@@ -82,6 +88,8 @@ def parse_longtext(raw: object) -> Parsed[str]:
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
 _SCI = re.compile(r"^\d(\.\d+)?[eE]\+?\d+$")
+_OLD_ID = re.compile(r"[0-9]{15}")
+_NEW_ID = re.compile(r"[0-9]{17}[0-9X]")
 
 
 def id_check_digit(first17: str) -> str:
@@ -119,12 +127,12 @@ def parse_id_card(raw: object) -> Parsed[str]:
         return None, []
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
         return None, [Problem("id-card-numeric", ERROR, "身份证号码存成了数字", _ID_NUMERIC_HINT)]
-    text = _ALL_SPACE.sub("", clean_text(raw)).upper()
+    text = _ALL_SPACE.sub("", _ascii(clean_text(raw))).upper()
     if _SCI.match(text):
         return None, [
             Problem("id-card-numeric", ERROR, f"身份证号码显示为科学计数法“{text}”", _ID_NUMERIC_HINT)
         ]
-    if len(text) == 15 and text.isdigit():
+    if _OLD_ID.fullmatch(text):
         return None, [
             Problem(
                 "id-card-old",
@@ -133,7 +141,7 @@ def parse_id_card(raw: object) -> Parsed[str]:
                 "请填写现行的 18 位公民身份号码（见身份证正面）。",
             )
         ]
-    if len(text) != 18 or not text[:17].isdigit() or not (text[17].isdigit() or text[17] == "X"):
+    if not _NEW_ID.fullmatch(text):
         return None, [
             Problem(
                 "id-card-format",
@@ -165,9 +173,29 @@ def parse_id_card(raw: object) -> Parsed[str]:
 
 # ---------------------------------------------------------------- 联系电话
 
-_MOBILE = re.compile(r"^1[3-9]\d{9}$")
-_LANDLINE = re.compile(r"^(0\d{2,3})(\d{7,8})$")
-_LOCAL = re.compile(r"^\d{7,8}$")
+_MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
+_AREA_SPLIT = re.compile(r"^[(（]?(0[0-9]{2,3})\s*[)）\-—－]\s*([0-9]{7,8})$")
+_LOCAL = re.compile(r"^[1-9][0-9]{6,7}$")
+
+
+def _landline(text: str, digits: str) -> str | None:
+    """'0916-6323126' from a written landline. The clerk's own separator wins; without one,
+    the 3-digit area codes (010, 02x) are told apart from the 4-digit ones."""
+    if not digits.startswith("0"):
+        return None
+    written = _AREA_SPLIT.match(text.strip())
+    if written:
+        return f"{written.group(1)}-{written.group(2)}"
+    area = 3 if digits.startswith(("010", "02")) else 4
+    number = digits[area:]
+    if 7 <= len(number) <= 8 and number.isascii() and number.isdigit():
+        return f"{digits[:area]}-{number}"
+    return None
+    area = 3 if digits.startswith(("010", "02")) else 4
+    number = digits[area:]
+    if 7 <= len(number) <= 8:
+        return f"{digits[:area]}-{number}"
+    return None
 
 
 def parse_phone(raw: object) -> Parsed[str]:
@@ -178,18 +206,22 @@ def parse_phone(raw: object) -> Parsed[str]:
     """
     if _is_blank(raw):
         return None, []
-    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
-        text = _number_text(float(raw))
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        text = str(raw)
+    elif isinstance(raw, float):
+        text = _number_text(raw)
+    elif isinstance(raw, (date, time, timedelta, bool)):
+        text = "日期或其他非电话内容"
     else:
-        text = clean_text(raw)
+        text = _ascii(clean_text(raw))
     digits = re.sub(r"[\s\-—－()（）+]", "", text)
     if digits.startswith("86") and len(digits) == 13:
         digits = digits[2:]
     if _MOBILE.match(digits):
         return digits, []
-    landline = _LANDLINE.match(digits)
+    landline = _landline(text, digits)
     if landline:
-        return f"{landline.group(1)}-{landline.group(2)}", []
+        return landline, []
     if _LOCAL.match(digits):
         return digits, [
             Problem(
@@ -222,8 +254,8 @@ class PlanTime:
 
     def __str__(self) -> str:
         if self.day is None:
-            return f"{self.year}年{self.month}月"
-        return f"{self.year}年{self.month}月{self.day}日"
+            return f"{self.year:04d}年{self.month}月"
+        return f"{self.year:04d}年{self.month}月{self.day}日"
 
     @property
     def first_day(self) -> date:
@@ -265,7 +297,10 @@ def parse_plan_time(raw: object, allow_month: bool = True) -> Parsed[PlanTime]:
     if isinstance(raw, (time, timedelta, bool)):
         return None, [_invalid(str(raw))]
     if isinstance(raw, (int, float)):
-        value = float(raw)
+        try:
+            value = float(raw)
+        except OverflowError:
+            return None, [_invalid(str(raw)[:20])]
         if 1900 <= value < 2101 and value != int(value):
             text = f"{value:.2f}".rstrip("0")
             whole, frac = text.split(".")
@@ -288,7 +323,7 @@ def parse_plan_time(raw: object, allow_month: bool = True) -> Parsed[PlanTime]:
             if serial is None:
                 return None, [_invalid(_number_text(value))]
             return PlanTime(serial.year, serial.month, serial.day), []
-    text = _ALL_SPACE.sub("", clean_text(raw))
+    text = _ALL_SPACE.sub("", _ascii(clean_text(raw)))
     match = _FULL_DATE.match(text) or _COMPACT.match(text)
     if match:
         year, month, day = (int(g) for g in match.groups())
@@ -300,7 +335,7 @@ def parse_plan_time(raw: object, allow_month: bool = True) -> Parsed[PlanTime]:
     match = _MONTH.match(text)
     if match:
         year, month = int(match.group(1)), int(match.group(2))
-        if not 1 <= month <= 12:
+        if not 1 <= month <= 12 or year < 1:
             return None, [_invalid(text)]
         if not allow_month:
             return None, [
@@ -369,9 +404,13 @@ def parse_number(raw: object, integer: bool = False) -> Parsed[float]:
         return None, []
     value: float | None = None
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
-        value = float(raw)
+        try:
+            value = float(raw)
+        except OverflowError:
+            value = None
     elif isinstance(raw, str):
-        text = _UNIT_SUFFIX.sub("", _ALL_SPACE.sub("", raw).replace(",", "").replace("，", ""))
+        text = _ascii(_ALL_SPACE.sub("", raw)).replace(",", "").replace("，", "")
+        text = _UNIT_SUFFIX.sub("", text)
         try:
             value = float(text)
         except ValueError:
@@ -386,6 +425,9 @@ def parse_number(raw: object, integer: bool = False) -> Parsed[float]:
 
 def parse_files(raw: object) -> Parsed[tuple[str, ...]]:
     """File names separated by 、 ； ; , ， or line breaks (图片资料). Blank → None."""
+    if isinstance(raw, (tuple, list)):
+        names = tuple(clean_text(n) for n in raw if clean_text(n))
+        return (names or None), []
     text = clean_text(raw, keep_newlines=True)
     names = tuple(n.strip() for n in re.split(r"[、；;,，\n]", text) if n.strip())
     return (names or None), []
