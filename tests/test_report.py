@@ -26,8 +26,11 @@ def sheet_records(path: Path, sheet: str) -> list[dict[str, Any]]:
     """Rows of a template-shaped sheet as dicts keyed by header (without '*'), via openpyxl."""
     from openpyxl import load_workbook
 
-    ws = load_workbook(path, read_only=True, data_only=True)[sheet]
-    rows = list(ws.iter_rows(values_only=True))
+    wb = load_workbook(path, read_only=True, data_only=True)
+    try:
+        rows = list(wb[sheet].iter_rows(values_only=True))
+    finally:
+        wb.close()
     header = [str(h or "").rstrip("*") for h in rows[1]]
     out = []
     for row in rows[2:]:

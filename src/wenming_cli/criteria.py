@@ -16,6 +16,7 @@ from .config import Config, EvaluationItem, Thresholds
 from .figures import Figures, compute_figures, format_rate, period_months
 from .schema import SelfAssessment
 from .schema.activities import ACTIVITY_CATEGORIES
+from .schema.profile import SITE_TYPES
 from .schema.projects import PROJECT_TYPES
 from .units import UnitData
 
@@ -75,9 +76,9 @@ class Checklist:
 Check = Callable[[Figures, Thresholds, UnitData], Finding]
 
 
-def _names(names: list[str], limit: int = 6) -> str:
+def _names(names: list[str], limit: int = 6, unit: str = "处") -> str:
     shown = "、".join(names[:limit])
-    return shown + (f"等{len(names)}处" if len(names) > limit else "")
+    return shown + (f"等{len(names)}{unit}" if len(names) > limit else "")
 
 
 def site_coverage(fig: Figures, th: Thresholds, unit: UnitData) -> Finding:
@@ -85,12 +86,14 @@ def site_coverage(fig: Figures, th: Thresholds, unit: UnitData) -> Finding:
     if not unit.sites:
         return Finding(gaps=["未填报阵地（实践所、站）情况"], absent=True)
     f = Finding()
-    parts = [f"{k}{v}个" for k, v in sorted(fig.sites_by_type.items())]
+    order = {kind: i for i, kind in enumerate(SITE_TYPES)}
+    parts = [f"{k}{v}个" for k, v in sorted(fig.sites_by_type.items(),
+                                            key=lambda kv: order.get(kv[0], 99))]
     f.evidence.append("建成" + "、".join(parts))
     if fig.coverage_rate is None:
         f.gaps.append("村（社区）总数不明，无法计算实践站覆盖率")
         return f
-    f.evidence.append(f"实践站覆盖村（社区）{len(fig.villages_with_station)}个/{fig.villages_total}个，"
+    f.evidence.append(f"{fig.villages_total}个村（社区）中已建站{len(fig.villages_with_station)}个，"
                       f"覆盖率{format_rate(fig.coverage_rate)}")
     if fig.coverage_rate < th.coverage_rate:
         missing = fig.villages_without_station
@@ -139,8 +142,9 @@ def team_categories(fig: Figures, th: Thresholds, unit: UnitData) -> Finding:
         return Finding(gaps=["未填报志愿服务队伍"], absent=True)
     f = Finding(evidence=[f"组建志愿服务队{fig.teams}支，涵盖{len(fig.teams_by_category)}个类别"])
     missing = [c for c in th.required_team_categories if c not in fig.teams_by_category]
-    if missing:
-        f.gaps.append("“8+N”志愿服务队伍尚缺" + "、".join(missing) + "类别")
+    others = [c for c in missing if c != "应急救援"]
+    if others:
+        f.gaps.append("“8+N”志愿服务队伍尚缺" + "、".join(others) + "类别")
     if "应急救援" in missing:
         f.gaps.append("尚未组建应急救援志愿服务队，应急志愿服务力量薄弱")
     return f
@@ -192,7 +196,7 @@ def activity_regular(fig: Figures, th: Thresholds, unit: UnitData, months: list[
         f.gaps.extend([f"{'、'.join(months)}没有开展活动，常态化不够"])
     if th.photos_required and fig.held_without_photos:
         names = [a.name or f"第{a.row}行" for a in fig.held_without_photos]
-        f.gaps.append(f"{len(names)}场已开展活动缺少图片资料（{_names(names, 3)}）")
+        f.gaps.append(f"{len(names)}场已开展活动缺少图片资料（{_names(names, 3, '场')}）")
     return f
 
 

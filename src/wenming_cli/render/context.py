@@ -112,11 +112,12 @@ def dimension_sections(checklist: Checklist) -> list[dict[str, Any]]:
 
 
 def problem_paragraphs(checklist: Checklist) -> list[str]:
-    """三、存在问题: computed gaps first (measured voice), then problems the clerk reported."""
+    """三、存在问题: computed gaps first (measured voice), then problems the clerk reported for
+    items whose data showed no gap (where the data found one, its sentence already says it)."""
     problems = list(checklist.gaps)
     for result in checklist.items:
         reported = result.assessment.problems if result.assessment else None
-        if reported and reported not in problems:
+        if reported and not result.gaps and clean(reported) not in problems:
             problems.append(clean(reported))
     if not problems:
         return ["经对照“五有”标准逐项自查，暂未发现明显问题。"]
