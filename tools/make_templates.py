@@ -1,11 +1,13 @@
-"""Build the docxtpl template ``src/wenming_cli/templates/自评报告.docx`` with python-docx.
+"""Build the docxtpl templates in ``src/wenming_cli/templates`` with python-docx.
 
-The output is deterministic (fixed core properties and zip timestamps), so re-running the
-script on an unchanged tree gives a byte-identical file.  Usage::
+Templates: 自评报告.docx (laid out here), 半年小结.docx and 全县汇总.docx (laid out in
+``tools/template_layouts.py``, which also documents their context contracts).  The output is
+deterministic (fixed core properties and zip timestamps), so re-running the script on an
+unchanged tree gives byte-identical files.  Usage::
 
-    python tools/make_templates.py [--out PATH]
+    python tools/make_templates.py [--out DIR]
 
-Context contract of the template (all values already masked; rendered with autoescape)::
+Context contract of 自评报告.docx (all values already masked; rendered with autoescape)::
 
     title, opening, signature, report_date: str
     basic, problems, measures: list[str]
@@ -24,30 +26,35 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from docx import Document
 from docx.document import Document as DocumentObject
 from docx.enum.section import WD_SECTION
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
-from docx.shared import Pt
-from docx.text.paragraph import Paragraph
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT / "src") not in sys.path:
-    sys.path.insert(0, str(ROOT / "src"))
+for _path in (ROOT / "src", ROOT / "tools"):
+    if str(_path) not in sys.path:
+        sys.path.insert(0, str(_path))
+
+from template_layouts import (  # noqa: E402
+    C,
+    Column,
+    L,
+    build_county_summary,
+    build_half_year_summary,
+    loop,
+    para,
+    tail,
+)
 
 from wenming_cli.render import gbt9704 as g  # noqa: E402
 
-DEFAULT_OUT = ROOT / "src" / "wenming_cli" / "templates" / "自评报告.docx"
-
-C = WD_ALIGN_PARAGRAPH.CENTER
-L = WD_ALIGN_PARAGRAPH.LEFT
+DEFAULT_OUT = ROOT / "src" / "wenming_cli" / "templates"
 
 # (context list = annex_titles key, loop variable, [(header, field, width, align)]);
 # widths are millimetres of the 225 mm landscape 版心 (scaled to fit if they do not add up).
-Column = tuple[str, str, float, WD_ALIGN_PARAGRAPH]
 ANNEXES: list[tuple[str, str, list[Column]]] = [
     (
         "teams",
@@ -130,21 +137,6 @@ SECTIONS = [
 ]
 
 
-def para(doc: DocumentObject, text: str = "", style: str = g.STYLE_BODY) -> Paragraph:
-    """Add a paragraph; text with Jinja tags keeps its spaces (``xml:space="preserve"``)."""
-    paragraph = doc.add_paragraph(text, style=style)
-    if "{" in text:
-        g.preserve_space(paragraph)
-    return paragraph
-
-
-def loop(doc: DocumentObject, items: str, var: str, style: str = g.STYLE_BODY) -> None:
-    """Emit ``{%p for var in items %}`` / ``{{ var }}`` / ``{%p endfor %}``."""
-    para(doc, f"{{%p for {var} in {items} %}}")
-    para(doc, f"{{{{ {var} }}}}", style)
-    para(doc, "{%p endfor %}")
-
-
 def build_body(doc: DocumentObject) -> None:
     """The report itself: title, opening, 一～四, 附件说明, 落款 and date."""
     para(doc, "{{ title }}", g.STYLE_TITLE)
@@ -202,36 +194,48 @@ def build_annex(
     table.rows[3].cells[0].paragraphs[0].add_run("{%tr endfor %}")
 
 
-def build(out: Path) -> None:
-    """Build the whole template and save it to *out*."""
-    doc = Document()
-    g.setup_document_defaults(doc)
-    g.setup_styles(doc)
-    body_section = doc.sections[0]
-    g.setup_page(body_section)
-    g.setup_page_number_footers(body_section)
+def build_self_assessment(doc: DocumentObject) -> None:
+    """自评报告: the report in portrait, then its annex tables on landscape pages."""
     build_body(doc)
-
     # Annex tables on landscape pages; the footers are inherited from the body section.
     annex_section = doc.add_section(WD_SECTION.NEW_PAGE)
     g.setup_page(annex_section, landscape=True, doc_grid=False)
     for number, (items, var, columns) in enumerate(ANNEXES, start=1):
         build_annex(doc, number, items, var, columns)
-    # Word needs a paragraph after the last table: make it 1 pt high so it never adds a page.
-    tail = para(doc, "", g.STYLE_TABLE_TEXT)
-    tail.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-    tail.paragraph_format.line_spacing = Pt(1)
+    tail(doc)
 
-    g.prepare_package(doc, "新时代文明实践所建设情况自评报告（模板）")
+
+#: file name -> (document title in the core properties, layout, uses the 小结/汇总 styles)
+TEMPLATES: dict[str, tuple[str, Callable[[DocumentObject], None], bool]] = {
+    "自评报告.docx": ("新时代文明实践所建设情况自评报告（模板）", build_self_assessment, False),
+    "半年小结.docx": ("新时代文明实践志愿服务活动情况小结（模板）", build_half_year_summary, True),
+    "全县汇总.docx": ("新时代文明实践所（站）建设情况汇总报告（模板）", build_county_summary, True),
+}
+
+
+def build(name: str, out: Path) -> None:
+    """Build template *name* (a key of ``TEMPLATES``) and save it to *out*."""
+    title, layout, summary_styles = TEMPLATES[name]
+    doc = Document()
+    g.setup_document_defaults(doc)
+    g.setup_styles(doc)
+    if summary_styles:
+        g.setup_summary_styles(doc)
+    body_section = doc.sections[0]
+    g.setup_page(body_section)
+    g.setup_page_number_footers(body_section)
+    layout(doc)
+    g.prepare_package(doc, title)
     g.save_deterministic(doc, out)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output .docx path")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder")
     args = parser.parse_args(argv)
-    build(args.out)
-    print(f"wrote {args.out}")
+    for name in TEMPLATES:
+        build(name, args.out / name)
+        print(f"wrote {args.out / name}")
     return 0
 
 

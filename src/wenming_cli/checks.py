@@ -175,13 +175,27 @@ def _profile_checks(unit: UnitData, config: Config) -> Iterable[Issue]:
         yield at(unit, info, "unit_name", "unit-name-mismatch", WARNING,
                  f"单位名称“{info.unit_name}”与文件夹名“{unit.name}”不一致",
                  "文件夹名须为单位全称，请把两处改成一致。")
-    if "profile" in unit.files and "profile" not in unit.empty:
+    if unit.kind in ("unit", "team") and "profile" in unit.files and "profile" not in unit.empty:
+        yield from _summary_checks(unit)
+    if unit.kind == "town" and "profile" in unit.files and "profile" not in unit.empty:
         present = {a.code for a in unit.assessments if a.code}
         missing = [i.code for i in config.items if i.code not in present]
         if missing:
             yield file_issue(str(unit.files["profile"]), "assessment-item-missing",
                              f"“自评”表缺少评估项目 {'、'.join(missing)}",
                              "请从新模板中复制“自评”表的全部评估项目行。", WARNING)
+
+
+def _summary_checks(unit: UnitData) -> Iterable[Issue]:
+    """半年小结 narrative (sheet 小结): each missing part becomes a 【请补充】 placeholder."""
+    from .schema import Summary
+
+    record = unit.summary or Summary.model_construct(row=0)
+    for name, col in Summary.columns():
+        if not getattr(record, name):
+            yield at(unit, record, name, "summary-missing", WARNING,
+                     f"小结“{col.header}”没有填写",
+                     f"请在“小结”工作表填写{col.header}；不填则半年小结中显示【请补充：{col.header}】。")
 
 
 def check_across_units(units: list[UnitData], report: Report) -> None:

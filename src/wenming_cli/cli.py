@@ -10,7 +10,7 @@ import sys
 from enum import Enum
 from importlib import resources
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -23,8 +23,8 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
     rich_markup_mode="rich",
 )
-console = Console()
-err_console = Console(stderr=True)
+console = Console(soft_wrap=True)
+err_console = Console(stderr=True, soft_wrap=True)
 
 EXIT_OK, EXIT_DATA_ERRORS, EXIT_USAGE = 0, 1, 2
 
@@ -166,9 +166,26 @@ def validate(
     raise typer.Exit(EXIT_OK if result.report.valid else EXIT_DATA_ERRORS)
 
 
+class DocKind(str, Enum):
+    """--kind choices for a town."""
+
+    self_assessment = "自评报告"
+    summary = "半年小结"
+
+
 @app.command("report")
 def report(
-    town: Annotated[str, typer.Option("--town", help="镇（街道）名称，如 城北街道。")],
+    town: Annotated[str | None, typer.Option("--town", help="镇（街道）名称，如 城北街道。")] = None,
+    unit: Annotated[
+        str | None, typer.Option("--unit", help="县级单位或县级志愿服务队名称，如 县文旅局（生成半年小结）。")
+    ] = None,
+    all_units: Annotated[
+        bool, typer.Option("--all", help="为数据文件夹中的每个填报单位生成全部文档。")
+    ] = False,
+    county: Annotated[bool, typer.Option("--county", help="生成全县汇总（.docx 和 .xlsx）。")] = False,
+    kind: Annotated[
+        DocKind, typer.Option("--kind", help="镇（街道）要生成的文档：自评报告 或 半年小结。")
+    ] = DocKind.self_assessment,
     data: DataOption = None,
     out: Annotated[Path, typer.Option("--out", help="输出文件夹。")] = Path("输出"),
     no_mask: Annotated[
@@ -178,32 +195,153 @@ def report(
         Path | None, typer.Option("--template", help="自定义 .docx 模板（docxtpl 格式）。")
     ] = None,
 ) -> None:
-    """生成镇（街道）新时代文明实践所建设情况自评报告（.docx）。"""
-    from .render.report import RenderError, render_self_assessment
+    """生成文档：镇（街道）自评报告、单位半年小结、全县汇总。"""
+    from .render.report import (
+        RenderError,
+        render_county,
+        render_self_assessment,
+        render_summary,
+    )
     from .validate import validate_paths
+
+    chosen = [bool(town), bool(unit), all_units, county]
+    if sum(chosen) != 1:
+        raise _fail("请选择一项：--town 镇（街道）、--unit 县级单位、--all 全部 或 --county 全县汇总。\n"
+                    "例如：wenming report --town 城北街道")
+    data_dir = resolve_data_dir(data)
+    config = _load_config(data_dir)
+    if all_units:
+        _report_all(data_dir, config, out, not no_mask)
+        return
+    try:
+        if county:
+            result = validate_paths([data_dir], config)
+            paths = render_county(result.units, config, result.report, out, template=template)
+        else:
+            name = town or unit or ""
+            _check_unit_name(config, name, is_town=bool(town))
+            folder = data_dir / name
+            if not folder.is_dir():
+                raise _fail(f"数据文件夹 {data_dir} 中没有“{name}”文件夹。可先运行："
+                            f"wenming init-templates {'--town' if town else '--unit'} {name} "
+                            f"--out {data_dir}")
+            result = validate_paths([folder], config)
+            if not result.units:
+                raise _fail(f"{folder} 中没有找到 Excel 工作簿。")
+            the_unit = result.units[0]
+            if town and kind is DocKind.self_assessment:
+                paths = [render_self_assessment(the_unit, config, out, mask=not no_mask,
+                                                template=template)]
+            else:
+                paths = [render_summary(the_unit, config, out, template=template)]
+    except RenderError as exc:
+        raise _fail(str(exc)) from exc
+    for path in paths:
+        console.print(f"[green]已生成：[/]{path}")
+    errors = len(result.report.errors)
+    if errors:
+        err_console.print(f"[yellow]注意：数据中有 {errors} 个错误，文档中的数字可能不准确。"
+                          f"请运行 wenming validate 查看并修正。[/]")
+        raise typer.Exit(EXIT_DATA_ERRORS)
+
+
+def _check_unit_name(config: Any, name: str, is_town: bool) -> None:
+    if is_town and config.town(name) is None:
+        raise _fail(f"“{name}”不是配置中的镇（街道）。可选：" + "、".join(t.name for t in config.towns))
+    if not is_town and config.unit_kind(name) not in ("unit", "team"):
+        raise _fail(f"“{name}”不是配置中的县级单位或县级志愿服务队。可选："
+                    + "、".join(list(config.units) + list(config.county_teams)))
+
+
+def _report_all(data_dir: Path, config: Any, out: Path, mask: bool) -> None:
+    """Every document for every unit found; one unit's failure does not stop the others."""
+    from rich.progress import Progress
+    from rich.table import Table
+
+    from .issues import Report
+    from .render.report import RenderError, render_unit
+    from .units import discover
+    from .validate import load_unit
+
+    sources = discover([data_dir])
+    if not sources:
+        raise _fail(f"{data_dir} 中没有填报单位文件夹。")
+    rows: list[tuple[str, str, str]] = []
+    failed = with_errors = 0
+    with Progress(console=err_console, transient=True) as progress:
+        task = progress.add_task("生成文档", total=len(sources))
+        for source in sources:
+            progress.update(task, description=f"生成 {source.name}")
+            unit_report = Report()
+            unit = load_unit(source, config, unit_report)
+            try:
+                paths = render_unit(unit, config, out, mask=mask)
+                note = f"数据有 {len(unit_report.errors)} 个错误" if unit_report.errors else "成功"
+                with_errors += bool(unit_report.errors)
+                rows.extend((source.name, str(p), note) for p in paths)
+            except RenderError as exc:
+                failed += 1
+                rows.append((source.name, "—", f"失败：{exc}"))
+            progress.advance(task)
+    table = Table(title="生成结果", title_justify="left")
+    for header in ("填报单位", "文件", "结果"):
+        table.add_column(header, overflow="fold")
+    for name, path, note in rows:
+        style = "green" if note == "成功" else ("red" if note.startswith("失败") else "yellow")
+        table.add_row(name, path, f"[{style}]{note}[/]")
+    console.print(table)
+    console.print(f"共 {len(sources)} 个填报单位，失败 {failed} 个，数据有错误的 {with_errors} 个。")
+    if failed or with_errors:
+        raise typer.Exit(EXIT_DATA_ERRORS)
+
+
+@app.command("status")
+def status(
+    data: DataOption = None,
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", help="输出格式：text（表格）或 json。")
+    ] = OutputFormat.text,
+    xlsx: Annotated[
+        Path | None, typer.Option("--xlsx", help="另存为 Excel 表格，便于办公室跟踪。")
+    ] = None,
+) -> None:
+    """报送情况：每个应报单位是否已交、交了哪些表、是否按时、有无错误（需电话催报的排在前面）。"""
+    import json
+
+    from rich.table import Table
+
+    from .render.report import RenderError, write_atomic
+    from .status import collect_status, write_status_xlsx
 
     data_dir = resolve_data_dir(data)
     config = _load_config(data_dir)
-    if config.town(town) is None:
-        raise _fail(f"“{town}”不是配置中的镇（街道）。可选：" + "、".join(t.name for t in config.towns))
-    folder = data_dir / town
-    if not folder.is_dir():
-        raise _fail(f"数据文件夹 {data_dir} 中没有“{town}”文件夹。"
-                    f"可先运行：wenming init-templates --town {town} --out {data_dir}")
-    result = validate_paths([folder], config)
-    if not result.units:
-        raise _fail(f"{folder} 中没有找到 Excel 工作簿。")
-    try:
-        path = render_self_assessment(result.units[0], config, out, mask=not no_mask,
-                                      template=template)
-    except RenderError as exc:
-        raise _fail(str(exc)) from exc
-    console.print(f"[green]已生成：[/]{path}")
-    errors = len(result.report.errors)
-    if errors:
-        err_console.print(f"[yellow]注意：数据中有 {errors} 个错误，报告中的数字可能不准确。"
-                          f"请运行 wenming validate {folder} 查看并修正。[/]")
-        raise typer.Exit(EXIT_DATA_ERRORS)
+    statuses = collect_status(data_dir, config)
+    if output_format is OutputFormat.json:
+        sys.stdout.write(json.dumps([s.to_dict() for s in statuses], ensure_ascii=False, indent=2)
+                         + "\n")
+    else:
+        table = Table(title=f"材料报送情况（截止 {config.deadline:%m月%d日 %H:%M}）",
+                      title_justify="left")
+        for header in ("单位", "类别", "状态", "已交工作簿", "最后修改", "错误", "警告"):
+            table.add_column(header, overflow="fold")
+        styles = {"未报送": "red", "逾期": "red", "有错误": "yellow", "待补全": "yellow",
+                  "合格": "green"}
+        for s in statuses:
+            table.add_row(s.name, s.kind, f"[{styles[s.state]}]{s.state}[/]",
+                          "、".join(s.workbooks) or "—",
+                          f"{s.last_modified:%m-%d %H:%M}" if s.last_modified else "—",
+                          str(s.errors) if s.present else "—",
+                          str(s.warnings) if s.present else "—")
+        console.print(table)
+        todo = [s for s in statuses if s.state in ("未报送", "逾期", "有错误")]
+        console.print(f"应报 {len(statuses)} 个，已报 {sum(s.present for s in statuses)} 个；"
+                      f"需要电话联系 {len(todo)} 个。")
+    if xlsx is not None:
+        try:
+            write_atomic(xlsx, lambda temp: write_status_xlsx(statuses, config, temp))
+        except RenderError as exc:
+            raise _fail(str(exc)) from exc
+        console.print(f"[green]已保存：[/]{xlsx}")
 
 
 def main() -> None:

@@ -7,7 +7,7 @@ file-format-unsupported, file-too-large, workbook-missing, workbook-unknown, wor
 no-data, team-duplicate, team-unknown, team-reference-unknown, village-required, village-unknown,
 duplicate-id-card, duplicate-id-card-across-units, id-card-gender-mismatch, activity-date-missing,
 date-out-of-year, date-order, photo-missing, unit-name-mismatch, unit-unknown,
-assessment-item-missing.
+assessment-item-missing, summary-missing.
 """
 
 from __future__ import annotations
@@ -117,10 +117,21 @@ def _options_hint(col: Col) -> str:
     return ("可选：" + "、".join(col.options) + "。") if col.options else ""
 
 
+_FORM_DEFAULTS = {"unit_name", "unit_type", "village_total"}
+"""基本情况 fields the template pre-fills; a value elsewhere on a form sheet means data."""
+
+
 def _is_empty(sheets: dict[str, SheetData]) -> bool:
-    """True when no table sheet has data (the 自评 items count only with a 自评情况/结论)."""
+    """True when nothing was filled in: no table rows (the pre-filled 自评 items count only with
+    a 自评情况/结论), no form value other than the template's pre-filled ones."""
     for data in sheets.values():
         if data.model.layout == "form":
+            for name, index in data.columns.items():
+                values = data.rows[0][1] if data.rows else []
+                if name not in _FORM_DEFAULTS and index < len(values) and cells.clean_text(
+                    values[index]
+                ):
+                    return False
             continue
         if data.model.sheet_name == "自评":
             narrative = [data.columns.get("narrative"), data.columns.get("conclusion")]

@@ -47,6 +47,7 @@ SIZE_3 = Pt(16)  # 三号
 SIZE_4 = Pt(14)  # 四号
 SIZE_SMALL_4 = Pt(12)  # 小四
 SIZE_5 = Pt(10.5)  # 五号
+SIZE_SMALL_5 = Pt(9)  # 小五
 
 #: 22 lines in the 225 mm 版心 -> 28.95 pt (579 twips) fixed line pitch.
 BODY_LINE_PITCH = Pt(28.95)
@@ -75,6 +76,11 @@ STYLE_TABLE_TEXT = "表格文字"
 STYLE_TABLE_HEADER = "表格表头"
 STYLE_TABLE = "公文表格"
 STYLE_PAGE_NUMBER = "页码"
+# Styles of the 小结/汇总 templates (see setup_summary_styles).
+STYLE_TABLE_CAPTION = "表题"
+STYLE_FIGURE = "图片"
+STYLE_TABLE_TEXT_SMALL = "表格文字小五"
+STYLE_TABLE_HEADER_SMALL = "表格表头小五"
 
 EM_DASH = "\u2014"
 
@@ -315,18 +321,8 @@ def setup_styles(doc: DocumentObject) -> None:
     )
     table_title.paragraph_format.keep_with_next = True
 
-    for name, bold in ((STYLE_TABLE_TEXT, False), (STYLE_TABLE_HEADER, True)):
-        cell = _paragraph_style(doc, name)
-        configure_style(
-            cell,
-            east_asia=FONT_FANGSONG,
-            size=SIZE_5,
-            bold=bold,
-            align=WD_ALIGN_PARAGRAPH.CENTER if bold else WD_ALIGN_PARAGRAPH.LEFT,
-            first_line_chars=0,
-        )
-        cell.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
-        set_snap_to_grid(cell.element.get_or_add_pPr(), False)
+    _table_cell_style(doc, STYLE_TABLE_TEXT, SIZE_5, bold=False)
+    _table_cell_style(doc, STYLE_TABLE_HEADER, SIZE_5, bold=True)
 
     page_number = _paragraph_style(doc, STYLE_PAGE_NUMBER)
     page_number.base_style = None
@@ -338,6 +334,62 @@ def setup_styles(doc: DocumentObject) -> None:
     set_snap_to_grid(page_number.element.get_or_add_pPr(), False)
 
     setup_table_style(doc)
+
+
+def _table_cell_style(doc: DocumentObject, name: str, size: Length, bold: bool) -> None:
+    """A table-cell paragraph style: 仿宋 *size*, single spacing, not snapped to the grid;
+    headers bold and centred, text left-aligned."""
+    cell = _paragraph_style(doc, name)
+    configure_style(
+        cell,
+        east_asia=FONT_FANGSONG,
+        size=size,
+        bold=bold,
+        align=WD_ALIGN_PARAGRAPH.CENTER if bold else WD_ALIGN_PARAGRAPH.LEFT,
+        first_line_chars=0,
+    )
+    cell.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    set_snap_to_grid(cell.element.get_or_add_pPr(), False)
+
+
+def setup_summary_styles(doc: DocumentObject) -> None:
+    """Extra styles of the 半年小结/全县汇总 templates, on top of :func:`setup_styles`.
+
+    表题 (黑体 四号, centred, kept with the table below) titles a table inside the body;
+    图片 holds an inline picture (centred, single spacing, so an exact line pitch does not
+    clip it); 表格文字小五/表格表头小五 are the 小五 cell styles of wide annex tables.  Kept
+    out of :func:`setup_styles` so that templates built before them stay byte-identical."""
+    caption = _paragraph_style(doc, STYLE_TABLE_CAPTION)
+    configure_style(
+        caption,
+        east_asia=FONT_HEITI,
+        size=SIZE_4,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        first_line_chars=0,
+        space_after=Pt(6),
+    )
+    caption.paragraph_format.space_before = Pt(12)
+    caption.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    caption.paragraph_format.keep_with_next = True
+    set_snap_to_grid(caption.element.get_or_add_pPr(), False)
+    caption.next_paragraph_style = doc.styles[STYLE_BODY]
+
+    figure = _paragraph_style(doc, STYLE_FIGURE)
+    configure_style(
+        figure,
+        east_asia=FONT_FANGSONG,
+        size=SIZE_3,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        first_line_chars=0,
+        space_after=Pt(6),
+    )
+    figure.paragraph_format.space_before = Pt(6)
+    figure.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    set_snap_to_grid(figure.element.get_or_add_pPr(), False)
+    figure.next_paragraph_style = doc.styles[STYLE_BODY]
+
+    _table_cell_style(doc, STYLE_TABLE_TEXT_SMALL, SIZE_SMALL_5, bold=False)
+    _table_cell_style(doc, STYLE_TABLE_HEADER_SMALL, SIZE_SMALL_5, bold=True)
 
 
 def setup_table_style(doc: DocumentObject) -> None:
@@ -470,13 +522,24 @@ def add_table(
     widths: Sequence[float],
     total_width: Length,
     rows: int = 1,
+    *,
+    groups: Sequence[tuple[str, int]] | None = None,
+    header_style: str = STYLE_TABLE_HEADER,
+    text_style: str = STYLE_TABLE_TEXT,
 ) -> Table:
-    """Add a 公文表格 with a bold repeating header row plus *rows* body rows.
+    """Add a 公文表格 with a bold repeating header plus *rows* body rows.
 
-    *widths* are relative column widths, scaled to *total_width* (the 版心 width)."""
+    *widths* are relative column widths, scaled to *total_width* (the 版心 width).  With
+    *groups* — ``(label, span)`` pairs covering every column in order — the header has two
+    rows: a group spanning several columns shows *label* above its columns' *headers*; a
+    one-column group is merged vertically and shows the column's header (its label is
+    ignored).  Both header rows repeat on every page."""
     if len(headers) != len(widths):
         raise ValueError("headers and widths differ in length")
-    table: Table = doc.add_table(rows=1 + rows, cols=len(headers))
+    if groups is not None and sum(span for _label, span in groups) != len(headers):
+        raise ValueError("groups do not cover the columns")
+    header_rows = 1 if groups is None else 2
+    table: Table = doc.add_table(rows=header_rows + rows, cols=len(headers))
     table.style = doc.styles[STYLE_TABLE]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
@@ -493,10 +556,23 @@ def add_table(
         for cell, width in zip(row.cells, col_widths, strict=True):
             cell.width = width
             cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-            cell.paragraphs[0].style = STYLE_TABLE_HEADER if index == 0 else STYLE_TABLE_TEXT
-    mark_header_row(table.rows[0])
-    for cell, text in zip(table.rows[0].cells, headers, strict=True):
-        cell.paragraphs[0].add_run(text)
+            cell.paragraphs[0].style = header_style if index < header_rows else text_style
+    for row in table.rows[:header_rows]:
+        mark_header_row(row)
+    if groups is None:
+        for cell, text in zip(table.rows[0].cells, headers, strict=True):
+            cell.paragraphs[0].add_run(text)
+        return table
+    top, bottom = table.rows[0].cells, table.rows[1].cells
+    start = 0
+    for label, span in groups:
+        if span == 1:
+            top[start].merge(bottom[start]).paragraphs[0].add_run(headers[start])
+        else:
+            top[start].merge(top[start + span - 1]).paragraphs[0].add_run(label)
+            for column in range(start, start + span):
+                bottom[column].paragraphs[0].add_run(headers[column])
+        start += span
     return table
 
 

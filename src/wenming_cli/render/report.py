@@ -116,3 +116,52 @@ def render_self_assessment(unit: UnitData, config: Config, out: Path, mask: bool
     name = safe_component(unit.name)
     target = out / name / f"{name}新时代文明实践所建设情况自评报告.docx"
     return render_docx(template or bundled_template(SELF_ASSESSMENT_TEMPLATE), context, target)
+
+
+SUMMARY_TEMPLATE = "半年小结.docx"
+COUNTY_TEMPLATE = "全县汇总.docx"
+
+
+def render_summary(unit: UnitData, config: Config, out: Path, template: Path | None = None,
+                   today: date | None = None) -> Path:
+    """Write ``out/<unit>/<unit>…情况小结.docx`` (半年小结); returns its path.
+
+    Raises:
+        RenderError: see `render_docx` and `write_atomic`.
+    """
+    from .summary import summary_context, summary_title
+
+    context = summary_context(unit, config, today=today)
+    name = safe_component(unit.name)
+    target = out / name / f"{summary_title(unit, config)}.docx"
+    return render_docx(template or bundled_template(SUMMARY_TEMPLATE), context, target)
+
+
+def render_county(units: list[UnitData], config: Config, report: Any, out: Path,
+                  template: Path | None = None, today: date | None = None) -> list[Path]:
+    """Write the 全县汇总 .docx and .xlsx into ``out/全县汇总/``; returns both paths.
+
+    Args:
+        units, report: what `validate_units` returned for the whole data folder.
+    Raises:
+        RenderError: see `render_docx` and `write_atomic`.
+    """
+    from ..county import build_county
+    from .county import county_context, county_title, write_county_xlsx
+
+    summary = build_county(units, config, report)
+    folder = out / "全县汇总"
+    title = county_title(config)
+    docx = render_docx(template or bundled_template(COUNTY_TEMPLATE),
+                       county_context(summary, config, today=today), folder / f"{title}.docx")
+    xlsx = write_atomic(folder / f"{config.county}新时代文明实践所（站）建设情况汇总表.xlsx",
+                        lambda temp: write_county_xlsx(summary, config, temp))
+    return [docx, xlsx]
+
+
+def render_unit(unit: UnitData, config: Config, out: Path, mask: bool = True,
+                today: date | None = None) -> list[Path]:
+    """Every document of one 填报单位: towns get the 自评报告, units and teams the 半年小结."""
+    if unit.kind == "town":
+        return [render_self_assessment(unit, config, out, mask=mask, today=today)]
+    return [render_summary(unit, config, out, today=today)]

@@ -1,0 +1,141 @@
+"""The county roll-up (全县汇总, DESIGN.md §1, §7): one row per town, county totals, the
+县民政局 figures, with volunteers deduplicated by 身份证号码 across all 填报单位.
+
+Rows exist for every configured town, handed in or not (a town without data is a row of zeros
+marked 未报送). Coverage totals use the configured villages of every town.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .config import Config
+from .criteria import Checklist, build_checklist
+from .figures import compute_figures
+from .issues import Report
+from .units import UnitData, owns_file
+
+
+@dataclass
+class TownRow:
+    """One town's line in the 全县汇总 table."""
+
+    name: str
+    handed_in: bool
+    stations: int = 0
+    villages: int = 0
+    covered: int = 0
+    coverage: float | None = None
+    teams: int = 0
+    categories_8n: int = 0
+    volunteers: int = 0
+    registered: int = 0
+    activities: int = 0
+    served: int = 0
+    projects: int = 0
+    general: int = 0
+    special: int = 0
+    mutual: int = 0
+    met: int = 0
+    pending: int = 0
+    missing: int = 0
+    problems: int = 0
+    errors: int = 0
+
+
+@dataclass
+class CountySummary:
+    """The whole county: town rows, totals, deduplicated volunteer figures, key projects."""
+
+    rows: list[TownRow]
+    total: TownRow
+    volunteers_unique: int
+    registered_unique: int
+    duplicates: int  # volunteers listed by more than one unit (counted once)
+    teams_all: int
+    teams_registered: int
+    activities_all: int
+    served_all: int
+    key_projects: list[tuple[str, str, str, str, str]]  # unit, name, type, field, team
+    missing_units: dict[str, list[str]] = field(default_factory=dict)  # kind label → names
+    checklists: dict[str, Checklist] = field(default_factory=dict)
+
+
+KIND_LABELS = {"town": "镇（街道）", "unit": "县级单位", "team": "县级专业志愿服务队"}
+
+
+def _town_row(unit: UnitData, config: Config, errors: int) -> tuple[TownRow, Checklist]:
+    fig = compute_figures(unit, config)
+    checklist = build_checklist(unit, config, fig)
+    required = config.thresholds.required_team_categories
+    row = TownRow(
+        unit.name, True, fig.stations, fig.villages_total, len(fig.villages_with_station),
+        fig.coverage_rate, fig.teams, sum(1 for c in required if c in fig.teams_by_category),
+        fig.volunteers, fig.volunteers_registered, len(fig.held), fig.served_total, fig.projects,
+        fig.projects_by_type.get("普惠性", 0), fig.projects_by_type.get("特惠性", 0),
+        fig.projects_by_type.get("互惠性", 0), checklist.count("达标"), checklist.count("待完善"),
+        checklist.count("缺项"), len(checklist.gaps), errors,
+    )
+    return row, checklist
+
+
+def build_county(units: list[UnitData], config: Config, report: Report) -> CountySummary:
+    """Roll up every unit read (``units`` from `validate_units`, ``report`` its issues)."""
+    errors_by_folder: dict[str, int] = {}
+    for issue in report.errors:
+        for unit in units:
+            if owns_file(unit, issue.file):
+                errors_by_folder[unit.name] = errors_by_folder.get(unit.name, 0) + 1
+    by_name = {u.name: u for u in units}
+    rows: list[TownRow] = []
+    checklists: dict[str, Checklist] = {}
+    for town in config.towns:
+        found = by_name.get(town.name)
+        if found is None:
+            rows.append(TownRow(town.name, False, villages=len(town.villages)))
+            continue
+        row, checklist = _town_row(found, config, errors_by_folder.get(town.name, 0))
+        rows.append(row)
+        checklists[town.name] = checklist
+    total = TownRow("合计", all(r.handed_in for r in rows))
+    for name in ("stations", "villages", "covered", "teams", "volunteers", "registered",
+                 "activities", "served", "projects", "general", "special", "mutual", "met",
+                 "pending", "missing", "problems", "errors"):
+        setattr(total, name, sum(getattr(r, name) for r in rows))
+    total.coverage = total.covered / total.villages if total.villages else None
+
+    seen: dict[str, bool] = {}
+    unnamed = unnamed_registered = duplicates = 0
+    for unit in units:
+        for person in unit.volunteers:
+            registered = person.registered == "是"
+            if not person.id_card:
+                unnamed += 1
+                unnamed_registered += registered
+            elif person.id_card in seen:
+                duplicates += 1
+                seen[person.id_card] = seen[person.id_card] or registered
+            else:
+                seen[person.id_card] = registered
+    figures = [compute_figures(u, config) for u in units]
+    key_projects = [(u.name, p.name or "", p.type or "", p.field or "", p.team or "")
+                    for u in units for p in u.projects if p.brand == "是"]
+    missing: dict[str, list[str]] = {}
+    expected = ([(t.name, "town") for t in config.towns] + [(n, "unit") for n in config.units]
+                + [(n, "team") for n in config.county_teams])
+    for name, kind in expected:
+        if name not in by_name:
+            missing.setdefault(KIND_LABELS[kind], []).append(name)
+    return CountySummary(
+        rows, total,
+        volunteers_unique=len(seen) + unnamed,
+        registered_unique=sum(seen.values()) + unnamed_registered,
+        duplicates=duplicates,
+        teams_all=sum(f.teams for f in figures),
+        teams_registered=sum(f.teams_registered for f in figures),
+        activities_all=sum(len(f.held) for f in figures),
+        served_all=sum(f.served_total for f in figures),
+        key_projects=key_projects,
+        missing_units=missing,
+        checklists=checklists,
+    )

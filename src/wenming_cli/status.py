@@ -1,0 +1,132 @@
+"""Submission tracking (`wenming status`, DESIGN.md §1–§2, notice 三-3/三-4).
+
+Every 填报单位 the config expects (17 镇/街道, 22 县级单位, 12 县级专业志愿服务队): folder present,
+which workbooks, when last modified, valid / errors / warnings, on time against the deadline
+(7月15日12:00). "Handed in" is judged by the files' modification time in the data folder — the
+time they were copied in — since the workbooks carry no trustworthy submission stamp.
+The ones the office must phone come first: nothing handed in, then late, then with errors.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from .config import Config
+from .county import KIND_LABELS
+from .schema import WORKBOOKS
+from .units import UnitSource, discover, owns_file
+from .validate import validate_units
+
+
+@dataclass
+class UnitStatus:
+    """Where one expected 填报单位 stands."""
+
+    name: str
+    kind: str  # 镇（街道）/ 县级单位 / 县级专业志愿服务队 / 名单外
+    present: bool
+    workbooks: list[str] = field(default_factory=list)  # workbook titles found
+    last_modified: datetime | None = None
+    errors: int = 0
+    warnings: int = 0
+    on_time: bool | None = None  # None when nothing handed in
+
+    @property
+    def state(self) -> str:
+        """未报送 / 逾期 / 有错误 / 待补全 / 合格 — the phone-list order."""
+        if not self.present:
+            return "未报送"
+        if self.on_time is False:
+            return "逾期"
+        if self.errors:
+            return "有错误"
+        if len(self.workbooks) < len(WORKBOOKS) and self.kind == KIND_LABELS["town"]:
+            return "待补全"
+        return "合格"
+
+    @property
+    def priority(self) -> int:
+        """Sort key: the units to phone first."""
+        return ["未报送", "逾期", "有错误", "待补全", "合格"].index(self.state)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON shape (stable names)."""
+        return {
+            "name": self.name, "kind": self.kind, "state": self.state, "present": self.present,
+            "workbooks": self.workbooks,
+            "last_modified": self.last_modified.isoformat(timespec="minutes")
+            if self.last_modified else None,
+            "errors": self.errors, "warnings": self.warnings, "on_time": self.on_time,
+        }
+
+
+def collect_status(data_dir: Path, config: Config) -> list[UnitStatus]:
+    """The status of every expected unit (plus folders not in the config), phone-list first."""
+    sources = {s.name: s for s in discover([data_dir])} if data_dir.is_dir() else {}
+    result = validate_units(list(sources.values()), config)
+    counts: dict[str, list[int]] = {}
+    for unit in result.units:
+        errors = warnings = 0
+        for issue in result.report.issues:
+            if owns_file(unit, issue.file):
+                errors += issue.is_error
+                warnings += not issue.is_error
+        counts[unit.name] = [errors, warnings]
+    titles = {spec.kind: spec.title for spec in WORKBOOKS}
+    expected = ([(t.name, "town") for t in config.towns] + [(n, "unit") for n in config.units]
+                + [(n, "team") for n in config.county_teams])
+    names = [n for n, _ in expected]
+    expected += [(n, "other") for n in sources if n not in names]
+    by_name = {u.name: u for u in result.units}
+    statuses = []
+    for name, kind in expected:
+        label = KIND_LABELS.get(kind, "名单外")
+        source: UnitSource | None = sources.get(name)
+        if source is None:
+            statuses.append(UnitStatus(name, label, False))
+            continue
+        unit = by_name[name]
+        modified = max(datetime.fromtimestamp(p.stat().st_mtime) for p in source.files)
+        errors, warnings = counts.get(name, [0, 0])
+        statuses.append(UnitStatus(
+            name, label, True, [titles[k] for k in titles if k in unit.files], modified,
+            errors, warnings, modified <= config.deadline,
+        ))
+    return sorted(statuses, key=lambda s: s.priority)
+
+
+def write_status_xlsx(statuses: list[UnitStatus], config: Config, target: Path) -> None:
+    """The tracking table as .xlsx for the office (one row per unit, phone-list order).
+
+    Raises:
+        OSError: the file cannot be written.
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "报送情况"
+    ws.append([f"材料报送情况（截止时间 {config.deadline:%Y年%m月%d日 %H:%M}）"])
+    ws["A1"].font = Font(bold=True, size=14)
+    header = ["单位名称", "类别", "状态", "已交工作簿", "最后修改", "错误", "警告", "是否按时"]
+    ws.append(header)
+    for cell in ws[2]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="D9E1F2")
+    for s in statuses:
+        ws.append([
+            s.name, s.kind, s.state, "、".join(s.workbooks),
+            s.last_modified.strftime("%Y-%m-%d %H:%M") if s.last_modified else "",
+            s.errors if s.present else "", s.warnings if s.present else "",
+            {True: "按时", False: "逾期", None: ""}[s.on_time],
+        ])
+        if s.state in ("未报送", "逾期", "有错误"):
+            ws.cell(row=ws.max_row, column=3).font = Font(color="C00000", bold=True)
+    for letter, width in zip("ABCDEFGH", (22, 18, 9, 60, 17, 7, 7, 9), strict=True):
+        ws.column_dimensions[letter].width = width
+    ws.freeze_panes = "A3"
+    wb.save(target)
