@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -92,3 +94,32 @@ def make_id(birth: str = "19900101", seq: int = 123) -> str:
     weights = [2 ** (17 - i) % 11 for i in range(17)]
     total = sum(int(d) * w for d, w in zip(body, weights, strict=True))
     return body + "10X98765432"[total % 11]
+
+
+def sheet_records(path: Path, sheet: str) -> list[dict[str, Any]]:
+    """Rows of a template-shaped sheet as dicts keyed by header (without '*'), via openpyxl."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path, read_only=True, data_only=True)
+    try:
+        rows = list(wb[sheet].iter_rows(values_only=True))
+    finally:
+        wb.close()
+    header = [str(h or "").rstrip("*") for h in rows[1]]
+    out = []
+    for row in rows[2:]:
+        if all(v in (None, "") for v in row) or row[0] == "示例":
+            continue
+        out.append(dict(zip(header, row, strict=False)))
+    return out
+
+
+def as_date(value: Any) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and value:
+        y, m, d = (int(x) for x in re.split(r"[-/.年月日]", value.strip("日"))[:3])
+        return date(y, m, d)
+    return None

@@ -4,51 +4,21 @@ fonts on w:eastAsia, page setup, escaping."""
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
-from typing import Any
 
 import pytest
 from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Mm
 
-from conftest import MakeBook, make_id
+from conftest import MakeBook, as_date, make_id, sheet_records
 from wenming_cli.cli import bundled_sample_data
 from wenming_cli.config import Config
 from wenming_cli.render.report import render_self_assessment
 from wenming_cli.validate import validate_paths
 
 SAMPLE = bundled_sample_data() / "城北街道"
-
-
-def sheet_records(path: Path, sheet: str) -> list[dict[str, Any]]:
-    """Rows of a template-shaped sheet as dicts keyed by header (without '*'), via openpyxl."""
-    from openpyxl import load_workbook
-
-    wb = load_workbook(path, read_only=True, data_only=True)
-    try:
-        rows = list(wb[sheet].iter_rows(values_only=True))
-    finally:
-        wb.close()
-    header = [str(h or "").rstrip("*") for h in rows[1]]
-    out = []
-    for row in rows[2:]:
-        if all(v in (None, "") for v in row) or row[0] == "示例":
-            continue
-        out.append(dict(zip(header, row, strict=False)))
-    return out
-
-
-def as_date(value: Any) -> date | None:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str) and value:
-        y, m, d = (int(x) for x in re.split(r"[-/.年月日]", value.strip("日"))[:3])
-        return date(y, m, d)
-    return None
 
 
 def rate(numerator: int, denominator: int) -> str:

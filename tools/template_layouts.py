@@ -36,7 +36,7 @@ from pathlib import Path
 from docx.document import Document as DocumentObject
 from docx.enum.section import WD_SECTION
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
-from docx.shared import Pt
+from docx.shared import Mm, Pt
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
@@ -202,10 +202,16 @@ def build_half_year_summary(doc: DocumentObject) -> None:
     para(doc, "四、志愿服务项目", g.STYLE_H1)
     loop(doc, "projects", "p")
     # The 小结 narrative: each paragraph is a RichText (a placeholder may be highlighted).
+    # The very last paragraph is kept with the 落款, so the 落款 never stands alone on a page.
     para(doc, "{%p for s in sections %}")
+    para(doc, "{%p set last_section = loop.last %}")
     para(doc, "{{ s.heading }}", g.STYLE_H1)
     para(doc, "{%p for p in s.paragraphs %}")
+    para(doc, "{%p if last_section and loop.last %}")
+    para(doc, "{{r p }}").paragraph_format.keep_with_next = True
+    para(doc, "{%p else %}")
     para(doc, "{{r p }}")
+    para(doc, "{%p endif %}")
     para(doc, "{%p endfor %}")
     para(doc, "{%p endfor %}")
     signature(doc)
@@ -221,26 +227,27 @@ KEY_PROJECTS: list[Column] = [
     ("实施队伍", "team", 32, L),
 ]
 
+#: Widths are millimetres at 小五 with 0.7 mm cell margins (scaled to the 225 mm 版心).
 TOWNS: list[Column] = [
     ("序号", "seq", 8, C),
     ("镇（街道）", "name", 19, C),
-    ("实践站", "stations", 10, C),
-    ("村（社区）", "villages", 11, C),
-    ("覆盖率", "coverage", 15, C),
-    ("队伍", "teams", 10, C),
-    ("“8+N”类别", "teams_8n", 13, C),
-    ("志愿者", "volunteers", 12, C),
-    ("注册志愿者", "registered", 12, C),
+    ("实践站", "stations", 11, C),
+    ("村（社区）", "villages", 14, C),
+    ("覆盖率", "coverage", 14, C),
+    ("队伍", "teams", 9, C),
+    ("“8+N”类别", "teams_8n", 12, C),
+    ("志愿者", "volunteers", 11, C),
+    ("注册志愿者", "registered", 11, C),
     ("活动（场）", "activities", 11, C),
-    ("项目", "projects", 10, C),
-    ("普惠性", "general", 10, C),
-    ("特惠性", "special", 10, C),
-    ("互惠性", "mutual", 10, C),
-    ("达标", "met", 10, C),
-    ("待完善", "pending", 10, C),
-    ("缺项", "missing", 10, C),
-    ("问题数", "problems", 10, C),
-    ("是否报送", "handed_in", 11, C),
+    ("总数", "projects", 9, C),
+    ("普惠性", "general", 11, C),
+    ("特惠性", "special", 11, C),
+    ("互惠性", "mutual", 11, C),
+    ("达标", "met", 9, C),
+    ("待完善", "pending", 11, C),
+    ("缺项", "missing", 9, C),
+    ("问题数", "problems", 11, C),
+    ("是否报送", "handed_in", 9, C),
 ]
 TOWN_GROUPS = [("", 1)] * 10 + [("志愿服务项目（个）", 4), ("“五有”评估（项）", 3)] + [("", 1)] * 2
 #: 合计 across 序号 and 镇（街道）; no total for “8+N”类别 and 是否报送.
@@ -281,5 +288,8 @@ def build_county_summary(doc: DocumentObject) -> None:
     g.setup_page(annex, landscape=True, doc_grid=False)
     para(doc, "附件", g.STYLE_ANNEX_LABEL)
     para(doc, "{{ annex_title }}", g.STYLE_TABLE_TITLE)
-    loop_table(doc, "towns", "t", TOWNS, total=TOWN_TOTAL, groups=TOWN_GROUPS, small=True)
+    table = loop_table(
+        doc, "towns", "t", TOWNS, total=TOWN_TOTAL, groups=TOWN_GROUPS, small=True
+    )
+    g.set_table_cell_margins(table, Mm(0.7), Mm(0.7))
     tail(doc)

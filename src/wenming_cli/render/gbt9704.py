@@ -22,14 +22,14 @@ from docx.document import Document as DocumentObject
 from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX, WD_LINE_SPACING
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.section import Section
 from docx.shared import Length, Mm, Pt
-from docx.styles.style import ParagraphStyle
+from docx.styles.style import CharacterStyle, ParagraphStyle
 from docx.table import Table, _Row
 from docx.text.paragraph import Paragraph
 
@@ -81,6 +81,7 @@ STYLE_TABLE_CAPTION = "表题"
 STYLE_FIGURE = "图片"
 STYLE_TABLE_TEXT_SMALL = "表格文字小五"
 STYLE_TABLE_HEADER_SMALL = "表格表头小五"
+STYLE_PLACEHOLDER = "待补充"  # character style: yellow highlight for 【请补充：…】
 
 EM_DASH = "\u2014"
 
@@ -391,6 +392,14 @@ def setup_summary_styles(doc: DocumentObject) -> None:
     _table_cell_style(doc, STYLE_TABLE_TEXT_SMALL, SIZE_SMALL_5, bold=False)
     _table_cell_style(doc, STYLE_TABLE_HEADER_SMALL, SIZE_SMALL_5, bold=True)
 
+    # docxtpl ``RichText(text, style="待补充")`` -> <w:rStyle w:val="待补充"/>: a real yellow
+    # highlight the clerk can clear in Word (RichText's own ``highlight=`` writes w:shd).
+    placeholder = doc.styles.add_style(STYLE_PLACEHOLDER, WD_STYLE_TYPE.CHARACTER)
+    assert isinstance(placeholder, CharacterStyle)
+    placeholder.base_style = doc.styles["Default Paragraph Font"]
+    placeholder.quick_style = True
+    placeholder.font.highlight_color = WD_COLOR_INDEX.YELLOW
+
 
 def setup_table_style(doc: DocumentObject) -> None:
     """Create table style 公文表格: single 0.5 pt borders everywhere, centred, cell margins."""
@@ -502,6 +511,21 @@ def preserve_space(paragraph: Paragraph) -> None:
     """Mark every ``w:t`` of *paragraph* ``xml:space="preserve"`` (keeps spaces in values)."""
     for t in paragraph._p.iter(qn("w:t")):
         t.set(qn("xml:space"), "preserve")
+
+
+def set_table_cell_margins(table: Table, left_right: Length, top_bottom: Length) -> None:
+    """Override the 公文表格 cell margins of one table (narrower for wide annex tables)."""
+    tbl_pr = table._tbl.tblPr
+    margins = tbl_pr.find(qn("w:tblCellMar"))
+    if margins is None:
+        margins = OxmlElement("w:tblCellMar")
+        tbl_pr.insert_element_before(margins, "w:tblLook", "w:tblCaption", "w:tblDescription")
+    for edge, length in (
+        ("top", top_bottom), ("left", left_right), ("bottom", top_bottom), ("right", left_right)
+    ):
+        mar = _get_or_add(margins, f"w:{edge}")
+        mar.set(qn("w:w"), str(length.twips))
+        mar.set(qn("w:type"), "dxa")
 
 
 def mark_header_row(row: _Row) -> None:
