@@ -775,9 +775,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--scale", type=int, default=1, help="multiply every row count by N")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder")
-    parser.add_argument("--writer", choices=("template", "fast"), default="fast",
+    parser.add_argument("--writer", choices=("template", "fast"), default="template",
                         help="template = wenming_cli.xlsx_templates.write_workbook; "
-                             "fast = openpyxl write_only (default, see module doc)")
+                             "fast = openpyxl write_only (see module doc)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
                         help="worker processes writing workbooks")
     args = parser.parse_args(argv)

@@ -24,7 +24,10 @@ Both are GB/T 9704 documents built with :mod:`wenming_cli.render.gbt9704`.  Cont
                  projects, general, special, mutual, met, pending, missing, problems}
 
 ``sections[].paragraphs`` must be docxtpl ``RichText`` values: an ``{{r }}`` tag drops its
-run, so a plain ``str`` there would land outside any ``w:r`` and be lost.
+run, so a plain ``str`` there would land outside any ``w:r`` and be lost.  Mark a 【请补充：…】
+placeholder with ``RichText(text, style="待补充")`` (character style in both templates: yellow
+highlight in Word, yellow shading in LibreOffice); ``highlight="yellow"`` writes
+``<w:shd w:fill="yellow"/>``, an invalid colour that LibreOffice paints black.
 """
 
 from __future__ import annotations
@@ -143,6 +146,13 @@ def table_block(
     return loop_table(doc, items, var, columns, total=total)
 
 
+def spacer(doc: DocumentObject) -> None:
+    """Half a line of space between a table and the heading that follows it."""
+    paragraph = para(doc)
+    paragraph.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    paragraph.paragraph_format.line_spacing = Pt(14)
+
+
 def signature(doc: DocumentObject) -> None:
     """Two blank lines kept with the 署名 and date (right-aligned 落款, as in 自评报告)."""
     for _ in range(2):
@@ -227,18 +237,19 @@ KEY_PROJECTS: list[Column] = [
     ("实施队伍", "team", 32, L),
 ]
 
-#: Widths are millimetres at 小五 with 0.7 mm cell margins (scaled to the 225 mm 版心).
+#: Widths are millimetres at 小五 with 0.7 mm cell margins (scaled to the 225 mm 版心); long
+#: headers break by hand so that no word wraps in the middle.
 TOWNS: list[Column] = [
     ("序号", "seq", 8, C),
     ("镇（街道）", "name", 19, C),
     ("实践站", "stations", 11, C),
-    ("村（社区）", "villages", 14, C),
+    ("村\n（社区）", "villages", 14, C),
     ("覆盖率", "coverage", 14, C),
     ("队伍", "teams", 9, C),
-    ("“8+N”类别", "teams_8n", 12, C),
+    ("“8+N”\n类别", "teams_8n", 12, C),
     ("志愿者", "volunteers", 11, C),
-    ("注册志愿者", "registered", 11, C),
-    ("活动（场）", "activities", 11, C),
+    ("注册\n志愿者", "registered", 11, C),
+    ("活动\n（场）", "activities", 11, C),
     ("总数", "projects", 9, C),
     ("普惠性", "general", 11, C),
     ("特惠性", "special", 11, C),
@@ -247,7 +258,7 @@ TOWNS: list[Column] = [
     ("待完善", "pending", 11, C),
     ("缺项", "missing", 9, C),
     ("问题数", "problems", 11, C),
-    ("是否报送", "handed_in", 9, C),
+    ("是否\n报送", "handed_in", 9, C),
 ]
 TOWN_GROUPS = [("", 1)] * 10 + [("志愿服务项目（个）", 4), ("“五有”评估（项）", 3)] + [("", 1)] * 2
 #: 合计 across 序号 and 镇（街道）; no total for “8+N”类别 and 是否报送.
@@ -276,6 +287,7 @@ def build_county_summary(doc: DocumentObject) -> None:
     para(doc, "三、志愿者和志愿服务队伍登记注册情况（县民政局）", g.STYLE_H1)
     loop(doc, "minzheng", "p")
     table_block(doc, "重点志愿服务项目", "key_projects", "k", KEY_PROJECTS)
+    spacer(doc)
     for heading, items in COUNTY_SECTIONS:
         para(doc, heading, g.STYLE_H1)
         loop(doc, items, "p")

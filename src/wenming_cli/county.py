@@ -102,7 +102,9 @@ def build_county(units: list[UnitData], config: Config, report: Report) -> Count
                  "activities", "served", "projects", "general", "special", "mutual", "met",
                  "pending", "missing", "problems", "errors"):
         setattr(total, name, sum(getattr(r, name) for r in rows))
-    total.coverage = total.covered / total.villages if total.villages else None
+    # coverage over the towns that handed in: the others' stations are unknown, not zero
+    reported = sum(r.villages for r in rows if r.handed_in)
+    total.coverage = total.covered / reported if reported else None
 
     seen: dict[str, bool] = {}
     unnamed = unnamed_registered = duplicates = 0

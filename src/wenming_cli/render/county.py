@@ -20,7 +20,14 @@ def _rate(value: float | None) -> str:
 
 
 def town_cells(row: TownRow, required_categories: int) -> dict[str, str]:
-    """One table row as text (the keys of the template's ``towns`` rows)."""
+    """One table row as text (the keys of the template's ``towns`` rows); a town that has not
+    handed in shows '—' rather than zeros it never reported."""
+    if not row.handed_in and row.name != "合计":
+        return {key: "—" for key in ("stations", "coverage", "teams", "teams_8n", "volunteers",
+                                     "registered", "activities", "projects", "general",
+                                     "special", "mutual", "met", "pending", "missing",
+                                     "problems")} | {
+            "name": row.name, "villages": str(row.villages), "handed_in": "否"}
     return {
         "name": row.name, "stations": str(row.stations), "villages": str(row.villages),
         "coverage": _rate(row.coverage), "teams": str(row.teams),
@@ -46,8 +53,9 @@ def county_context(summary: CountySummary, config: Config,
     handed = [r for r in summary.rows if r.handed_in]
     as_of = cn_date(config.period_end)
     overview = [
-        f"截至{as_of}，全县{len(summary.rows)}个镇（街道）中已有{len(handed)}个报送材料。"
-        f"全县共有村（社区）{total.villages}个，已建成新时代文明实践站{total.stations}个，"
+        f"截至{as_of}，全县{len(summary.rows)}个镇（街道）、村（社区）{total.villages}个，"
+        f"已有{len(handed)}个镇（街道）报送材料。已报送的镇（街道）共有村（社区）"
+        f"{sum(r.villages for r in handed)}个，建成新时代文明实践站{total.stations}个，"
         f"覆盖村（社区）{total.covered}个，覆盖率{_rate(total.coverage)}。",
         f"各镇（街道）组建志愿服务队{total.teams}支，登记志愿者{total.volunteers}人（注册{total.registered}人）；"
         f"{period_label(config)}开展文明实践活动{total.activities}场，服务群众{total.served}人次；"

@@ -399,6 +399,15 @@ def setup_summary_styles(doc: DocumentObject) -> None:
     placeholder.base_style = doc.styles["Default Paragraph Font"]
     placeholder.quick_style = True
     placeholder.font.highlight_color = WD_COLOR_INDEX.YELLOW
+    # LibreOffice ignores w:highlight in a character style; it does show run shading.
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), "FFFF00")
+    placeholder.element.get_or_add_rPr().insert_element_before(
+        shd, "w:fitText", "w:vertAlign", "w:rtl", "w:cs", "w:em", "w:lang", "w:eastAsianLayout",
+        "w:specVanish", "w:oMath",
+    )
 
 
 def setup_table_style(doc: DocumentObject) -> None:

@@ -129,7 +129,7 @@ def narrative_sections(unit: UnitData, first_number: int) -> list[dict[str, Any]
         if text:
             paragraphs = [RichText(line) for line in clean(text).split("\n") if line]
         else:
-            paragraphs = [RichText(f"【请补充：{heading}】", highlight="yellow")]
+            paragraphs = [RichText(f"【请补充：{heading}】", style="待补充")]
         sections.append({"heading": f"{ORDINALS[first_number + i - 1]}、{heading}",
                          "paragraphs": paragraphs})
     return sections
