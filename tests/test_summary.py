@@ -68,8 +68,8 @@ def test_missing_narrative_is_placeholder_and_warning(tmp_path: Path, config: Co
     assert "一是送文化下乡。" in texts and "二是全民阅读。" in texts
     for heading in ("特色亮点", "存在问题", "下步打算"):
         placeholder = next(p for p in doc.paragraphs if p.text == f"【请补充：{heading}】")
-        style = placeholder.runs[0]._r.find(qn("w:rPr")).find(qn("w:rStyle"))
-        assert style is not None  # the highlighted 待补充 character style
+        styles = [r._r.find(qn("w:rPr")) for r in placeholder.runs if r.text]
+        assert [s.find(qn("w:rStyle")).get(qn("w:val")) for s in styles] == ["待补充"]
     assert "西乡县文化和旅游局" in texts and "2022年7月12日" in texts
     assert make_id()  # fixtures module imported for its helpers
 

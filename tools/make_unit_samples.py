@@ -354,6 +354,10 @@ WEIJIAN_ACTS = (
             st("白龙塘镇", "白龙社区"), "宣讲", "医务宣讲", "class",
             "医务党员志愿者在{p}结合抗疫一线经历，讲述卫生健康事业发展成就和身边的医者故事，"
             "{n}名党员群众参加。", served=(50, 90), theme=True),
+    ActSpec(d(5, 21), "“全民健身 健康同行”八段锦展演", CULTURE, "tcm",
+            st("杨河镇", "拱桥社区"), "健身", "八段锦", "stage",
+            "县中医医院志愿者在{p}教授八段锦、太极拳，组织群众健身展演，{n}名群众参加。",
+            served=(80, 150), helpers=(6, 10)),
     ActSpec(d(5, 31), "“世界无烟日”控烟宣传", CUSTOMS, "health",
             st("城南街道", "东渡社区"), "爱卫", "无烟日", "street",
             "志愿者在{p}宣传吸烟和二手烟的危害，劝导公共场所不吸烟，倡导创建无烟家庭。",
@@ -664,8 +668,8 @@ def summary_weijian(s: Stats) -> Row:
     blood = s.group("献血")
     signing = s.group("签约")
     preaching = s.group("宣讲")
-    projects = {p["type"]: p for p in s.projects}
     special = [p for p in s.projects if p["type"] == "特惠性"]
+    mutual = [p for p in s.projects if p["type"] == "互惠性"]
     remote = [a for a in s.held if a["_place"].town not in ("城北街道", "城南街道")]
     theme_planned = [a for a in s.planned if a["theme_20th"] == "是"]
     practices = "\n".join((
@@ -683,8 +687,8 @@ def summary_weijian(s: Stats) -> Row:
     ))
     highlights = "\n".join((
         f"一是项目化推进重点人群健康服务。实施{quoted(p['name'] for p in special)}等特惠性项目"
-        f"{len(special)}个，其中{projects['特惠性']['name']}受益群众{projects['特惠性']['beneficiaries']}人，"
-        f"{projects['互惠性']['name']}形成“人人献血、人人受益”的互助格局。",
+        f"{len(special)}个，其中{special[0]['name']}受益群众{special[0]['beneficiaries']}人；"
+        f"{mutual[0]['name']}项目引导群众互帮互助，形成“人人献血、人人受益”的互助格局。",
         f"二是聚焦喜迎二十大。开展{quoted(a['name'] for a in s.theme_held)}等喜迎二十大主题活动"
         f"{len(s.theme_held)}场，其中医务党员宣讲{len(preaching)}场；组织"
         f"{quoted(a['name'] for a in s.demo_held[:2])}等集中性示范活动{len(s.demo_held)}场。",
@@ -809,8 +813,8 @@ def _politics(rng: random.Random, team: TeamSpec, birth_year: int) -> str:
     return rng.choices(("群众", "民主党派"), (90, 10))[0]
 
 
-def build_roster(plan: UnitPlan, people: People, rng: random.Random,
-                 villages: Sequence[str]) -> tuple[list[Row], list[Row]]:
+def build_roster(plan: UnitPlan, people: People, rng: random.Random, villages: Sequence[str],
+                 leads: dict[str, str]) -> tuple[list[Row], list[Row]]:
     teams: list[Row] = []
     volunteers: list[Row] = []
     for seq, spec in enumerate(plan.teams, start=1):
@@ -849,9 +853,8 @@ def build_roster(plan: UnitPlan, people: People, rng: random.Random,
             "seq": seq, "name": spec.name, "category": spec.category, "level": "县级",
             "village": None, "leader": leader["name"], "phone": leader["phone"],
             "founded": spec.founded, "registered": "是",
-            "note": f"牵头单位：{plan.name}" if spec.name in ("文化艺术志愿服务队",
-                                                          "卫生健康志愿服务队") else
-            ("牵头单位：县委党校" if spec.key == "theory" else None),
+            "note": f"县级专业志愿服务队，牵头单位{leads[spec.name]}" if spec.name in leads
+            else None,
         })
         volunteers.extend(members)
     for seq, person in enumerate(volunteers, start=1):
@@ -863,7 +866,7 @@ def build_activities(plan: UnitPlan, teams: dict[str, Row], config: Config,
                      rng: random.Random) -> tuple[list[Row], dict[str, tuple[date, str]]]:
     rows: list[Row] = []
     photos: dict[str, tuple[date, str]] = {}
-    sizes = Counter(teams[s.key]["name"] for s in plan.teams for _ in range(s.size))
+    total = sum(t.size for t in plan.teams)
     for spec in plan.activities:
         place = spec.place
         if place.village:
@@ -873,7 +876,7 @@ def build_activities(plan: UnitPlan, teams: dict[str, Row], config: Config,
         fmt = {"p": place.text(), "v": place.village or place.text()}
         if spec.day is not None:
             n = rng.randint(*spec.served)
-            k = min(rng.randint(*spec.helpers), sizes[team] if spec.team == "theory" else 60)
+            k = min(rng.randint(*spec.helpers), total)
             fmt.update(n=str(n), r=str(n // 10 * 10), k=str(k))
             plan_time: Any = spec.day if rng.random() < 0.5 else f"{YEAR}年{spec.day.month}月"
             row: Row = {"held_on": spec.day, "plan_time": plan_time, "status": "已开展",
@@ -927,7 +930,8 @@ def unique_villages(config: Config) -> list[str]:
 def build_unit(plan: UnitPlan, config: Config, people: People) -> UnitData:
     rng = random.Random(f"{SEED}-{plan.name}")
     contact = people.adult_name(plan.name)
-    teams, volunteers = build_roster(plan, people, rng, unique_villages(config))
+    teams, volunteers = build_roster(plan, people, rng, unique_villages(config),
+                                     config.county_teams)
     by_key = {spec.key: team for spec, team in zip(plan.teams, teams, strict=True)}
     activities, photos = build_activities(plan, by_key, config, rng)
     projects = build_projects(plan, by_key, rng)
@@ -987,10 +991,8 @@ def draw_photo(path: Path, when: date, scene: str) -> None:
                 d.rectangle((x, 30, x + 95, 200), fill=(120, 85, 55))
                 for shelf in range(4):
                     y = 40 + shelf * 40
-                    for b in range(8):
-                        d.rectangle((x + 5 + b * 11, y, x + 13 + b * 11, y + 30),
-                                    fill=rng.choice(((180, 40, 40), (40, 80, 140), (220, 200, 120),
-                                                     (60, 120, 70), (230, 230, 225))))
+                    d.rectangle((x + 6, y, x + 89, y + 30), fill=rng.choice(
+                        ((170, 60, 50), (60, 90, 140), (200, 185, 130), (80, 120, 80))))
             d.rectangle((90, 215, 390, 245), fill=(150, 110, 70))  # table
         for row in range(3):
             for i in range(6):
