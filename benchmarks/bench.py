@@ -184,7 +184,7 @@ def machine() -> dict[str, str]:
     except AttributeError:
         affinity = os.cpu_count() or 0
     versions = []
-    for dist in ("wenming-cli", "python-calamine", "openpyxl", "pydantic", "pydantic-core",
+    for dist in ("wenming", "python-calamine", "openpyxl", "pydantic", "pydantic-core",
                  "docxtpl", "typer", "rich"):
         try:
             versions.append(f"{dist} {metadata.version(dist)}")

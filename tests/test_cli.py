@@ -140,3 +140,47 @@ def test_report_writes_docx(tmp_path: Path, town: str) -> None:
     target = tmp_path / town / f"{town}新时代文明实践所建设情况自评报告.docx"
     assert target.is_file() and "已生成" in result.output
     assert [p.name for p in (tmp_path / town).iterdir()] == [target.name]  # no temp files left
+
+
+def test_implicit_sample_data_is_labelled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["report", "--town", "城北街道"])
+    assert result.exit_code == 0, result.output
+    assert "示例数据" in result.output
+    written = list((tmp_path / "输出" / "城北街道").glob("*.docx"))
+    assert [p.name for p in written] == ["城北街道新时代文明实践所建设情况自评报告（示例数据）.docx"]
+
+
+def test_rerun_keeps_previous_version_and_unmasked_copy_is_named(tmp_path: Path) -> None:
+    args = ["report", "--town", "城北街道", "--data", str(SAMPLE), "--out", str(tmp_path)]
+    assert runner.invoke(app, args).exit_code == 0
+    again = runner.invoke(app, args)
+    assert again.exit_code == 0 and "上一版已备份到" in again.output
+    backups = list((tmp_path / "城北街道" / "旧版").iterdir())
+    assert len(backups) == 1 and backups[0].name.startswith("城北街道新时代文明实践所建设情况自评报告_")
+    internal = runner.invoke(app, [*args, "--no-mask"])
+    assert internal.exit_code == 0
+    names = sorted(p.name for p in (tmp_path / "城北街道").glob("*.docx"))
+    assert names == ["城北街道新时代文明实践所建设情况自评报告.docx",
+                     "城北街道新时代文明实践所建设情况自评报告（内部留存，未遮挡）.docx"]
+
+
+def test_unreadable_file_exits_2(unit_dir: Path) -> None:
+    (unit_dir / "志愿服务队伍花名册.xlsx").write_text("不是 Excel", encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(unit_dir), "--format", "json"])
+    assert result.exit_code == 2
+    codes = [i["code"] for i in json.loads(result.stdout)["issues"]]
+    assert codes == ["file-unreadable"]  # no misleading 'workbook-missing' next to it
+
+
+def test_report_refuses_blank_templates(tmp_path: Path) -> None:
+    assert runner.invoke(app, ["init-templates", "--out", str(tmp_path), "--town", "城北街道"]).exit_code == 0
+    result = runner.invoke(app, ["report", "--town", "城北街道", "--data", str(tmp_path),
+                                 "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1 and "还没有填写数据" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_version() -> None:
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0 and result.output.startswith("wenming ")

@@ -414,7 +414,7 @@ THEORY_TEAMS = (
     TeamSpec("theory", "理论宣讲志愿服务队", "理论宣讲", date(2019, 8, 28), 32,
              ("县委党校教师", "县委宣讲团成员", "镇（街道）宣讲员", "退休干部", "百姓宣讲员", "乡村“土专家”"),
              ("宣讲", "写作", "主持", "讲故事", "快板", "政策解读"),
-             party=0.85, male=0.6, births=(1955, 1995),
+             party=0.78, male=0.6, births=(1955, 1995),
              grassroots=("镇（街道）宣讲员", "百姓宣讲员", "乡村“土专家”")),
 )
 
@@ -526,6 +526,7 @@ class Stats:
     volunteers: list[Row]
     activities: list[Row]
     projects: list[Row]
+    towns: list[str]  # every 镇（街道） of the county, in config order
 
     @property
     def held(self) -> list[Row]:
@@ -560,6 +561,14 @@ class Stats:
 
     def brand(self) -> list[Row]:
         return [p for p in self.projects if p["brand"] == "是"]
+
+    def towns_reached(self) -> list[str]:
+        reached = {a["_place"].town for a in self.held if a["_place"].village}
+        return [t for t in self.towns if t in reached]
+
+    def towns_missed(self) -> list[str]:
+        reached = set(self.towns_reached())
+        return [t for t in self.towns if t not in reached]
 
 
 def served(acts: Iterable[Row]) -> int:
@@ -642,8 +651,9 @@ def summary_wenlv(s: Stats) -> Row:
         f"等红色文化活动{len(red)}场，服务群众{served(red)}人次。",
     ))
     problems = "\n".join((
-        f"一是活动覆盖不够均衡。上半年{len(s.held)}场活动中有{len(city)}场在县城开展，偏远山区"
-        "村（社区）的文化志愿服务频次偏低。",
+        f"一是活动覆盖不够均衡。上半年{len(s.held)}场活动中有{len(city)}场在县城开展，"
+        f"{'、'.join(s.towns_missed())}等{len(s.towns_missed())}个镇尚未开展文化志愿服务活动，"
+        "偏远山区群众享受文化服务的机会偏少。",
         f"二是队伍结构还不够优化。志愿者以局属单位干部职工和文艺骨干为主，社会文艺爱好者吸纳不够，"
         f"还有{len(s.volunteers) - s.registered}名志愿者未在全国志愿服务信息系统注册。",
         f"三是{_no_photo_text(s)}。",
@@ -668,9 +678,9 @@ def summary_weijian(s: Stats) -> Row:
     blood = s.group("献血")
     signing = s.group("签约")
     preaching = s.group("宣讲")
+    fitness = s.group("健身")
     special = [p for p in s.projects if p["type"] == "特惠性"]
     mutual = [p for p in s.projects if p["type"] == "互惠性"]
-    remote = [a for a in s.held if a["_place"].town not in ("城北街道", "城南街道")]
     theme_planned = [a for a in s.planned if a["theme_20th"] == "是"]
     practices = "\n".join((
         _opening(s, "今年以来，县卫健局坚持以人民健康为中心，认真落实县新时代文明实践中心工作部署，"
@@ -683,7 +693,8 @@ def summary_weijian(s: Stats) -> Row:
         f"宣传{len(vaccine)}场，服务群众{served(vaccine)}人次，为行动不便的老年人预约上门接种。",
         f"三是普及健康知识、倡导文明健康生活方式。开展{quoted(a['name'] for a in lectures)}等健康"
         f"知识讲座和宣传{len(lectures)}场，结合爱国卫生月、世界无烟日开展爱国卫生运动和控烟宣传"
-        f"{len(patriotic)}场，组织无偿献血志愿服务{len(blood)}场。",
+        f"{len(patriotic)}场，开展{quoted(a['name'] for a in fitness)}等全民健身活动{len(fitness)}场，"
+        f"组织无偿献血志愿服务{len(blood)}场。",
     ))
     highlights = "\n".join((
         f"一是项目化推进重点人群健康服务。实施{quoted(p['name'] for p in special)}等特惠性项目"
@@ -694,8 +705,9 @@ def summary_weijian(s: Stats) -> Row:
         f"{quoted(a['name'] for a in s.demo_held[:2])}等集中性示范活动{len(s.demo_held)}场。",
     ))
     problems = "\n".join((
-        f"一是服务下沉还不够。上半年{len(s.held)}场活动中，在城北、城南两个街道以外的镇村开展"
-        f"{len(remote)}场，偏远镇村群众享受专家义诊的机会偏少。",
+        f"一是服务覆盖还不够全面。上半年活动覆盖{len(s.towns_reached())}个镇（街道），"
+        f"{'、'.join(s.towns_missed())}等{len(s.towns_missed())}个镇尚未开展，偏远镇村群众享受专家义诊的"
+        "机会偏少。",
         "二是医务志愿者工学矛盾突出。医务人员临床任务和疫情防控任务重，参加志愿服务的时间难以保证，"
         f"还有{len(s.volunteers) - s.registered}名志愿者未在全国志愿服务信息系统注册。",
         f"三是{_no_photo_text(s)}。",
@@ -785,23 +797,24 @@ PLANS = (
 # ---------------------------------------------------------------- builders
 
 
-def existing_people(out: Path) -> tuple[set[str], set[str]]:
+def existing_people(*folders: Path) -> tuple[set[str], set[str]]:
     """ID numbers and mobiles already used in the towns' sample data (read with calamine)."""
     from python_calamine import CalamineWorkbook
 
     ids: set[str] = set()
     phones: set[str] = set()
-    for town in TOWN_SAMPLES:
-        for book in sorted((out / town).glob("*.xlsx")):
-            wb = CalamineWorkbook.from_path(str(book))
-            for sheet in wb.sheet_names:
-                for row in wb.get_sheet_by_name(sheet).to_python():
-                    for value in row:
-                        text = str(value).strip()
-                        if re.fullmatch(r"\d{17}[\dXx]", text):
-                            ids.add(text.upper())
-                        elif re.fullmatch(r"1[3-9]\d{9}", text):
-                            phones.add(text)
+    books = {book.resolve() for out in folders for town in TOWN_SAMPLES
+             for book in (out / town).glob("*.xlsx")}
+    for book in sorted(books):
+        wb = CalamineWorkbook.from_path(str(book))
+        for sheet in wb.sheet_names:
+            for row in wb.get_sheet_by_name(sheet).to_python():
+                for value in row:
+                    text = str(value).strip()
+                    if re.fullmatch(r"\d{17}[\dXx]", text):
+                        ids.add(text.upper())
+                    elif re.fullmatch(r"1[3-9]\d{9}", text):
+                        phones.add(text)
     return ids, phones
 
 
@@ -935,7 +948,7 @@ def build_unit(plan: UnitPlan, config: Config, people: People) -> UnitData:
     by_key = {spec.key: team for spec, team in zip(plan.teams, teams, strict=True)}
     activities, photos = build_activities(plan, by_key, config, rng)
     projects = build_projects(plan, by_key, rng)
-    stats = Stats(plan, teams, volunteers, activities, projects)
+    stats = Stats(plan, teams, volunteers, activities, projects, [t.name for t in config.towns])
     info = {
         "unit_name": plan.name, "unit_type": unit_setup(config, plan.name).unit_type,
         "contact": contact, "phone": plan.phone, "signature": plan.signature,
@@ -1090,7 +1103,7 @@ def write_unit(data: UnitData, out: Path, config: Config) -> None:
 
 
 def describe(data: UnitData) -> str:
-    s = Stats(data.plan, data.teams, data.volunteers, data.activities, data.projects)
+    s = Stats(data.plan, data.teams, data.volunteers, data.activities, data.projects, [])
     acts = data.activities
     return "\n".join((
         f"{data.plan.name}: 队伍 {len(data.teams)}, 志愿者 {len(data.volunteers)} "
@@ -1113,7 +1126,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     config, _ = load_config()
     people = People(random.Random(SEED))
-    taken_ids, taken_phones = existing_people(args.out)
+    taken_ids, taken_phones = existing_people(args.out, DEFAULT_OUT)
     people.ids |= taken_ids
     people.phones |= taken_phones
     built = [build_unit(plan, config, people) for plan in PLANS]

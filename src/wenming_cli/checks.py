@@ -93,7 +93,8 @@ def _volunteer_checks(unit: UnitData) -> Iterable[Issue]:
     team_names = {t.name for t in unit.teams if t.name}
     seen: dict[str, int] = {}
     for person in unit.volunteers:
-        if person.team and "roster" not in unit.empty and person.team not in team_names:
+        if (person.team and "roster" not in unit.empty and "队伍" in unit.columns
+                and person.team not in team_names):
             yield at(unit, person, "team", "team-unknown", ERROR,
                      f"所属队伍“{person.team}”不在“队伍”表中",
                      "请先在“队伍”表登记该队伍，或改成已有的队伍名称（名称须完全一致）。")
@@ -117,10 +118,19 @@ def _out_of_year(value: date, config: Config) -> bool:
     return value.year != config.year
 
 
+def _photo_names(unit: UnitData) -> set[str]:
+    """Lower-cased file names in 图片资料 (Windows names are case-insensitive)."""
+    if not unit.photo_dir.is_dir():
+        return set()
+    return {p.name.lower() for p in unit.photo_dir.iterdir() if p.is_file()}
+
+
 def _activity_checks(unit: UnitData, config: Config) -> Iterable[Issue]:
     team_names = {t.name for t in unit.teams if t.name}
+    photos = _photo_names(unit) if any(a.photos for a in unit.activities) else set()
     for act in unit.activities:
-        if act.status == "已开展" and act.held_on is None:
+        if (act.status == "已开展" and act.held_on is None
+                and ("活动", act.row, "held_on") not in unit.bad_cells):
             yield at(unit, act, "held_on", "activity-date-missing", ERROR,
                      "开展状态为“已开展”，但没有填写实际开展日期",
                      "请填写实际开展日期，如 2022-3-5；尚未开展的请把状态改为“计划中”。")
@@ -136,7 +146,7 @@ def _activity_checks(unit: UnitData, config: Config) -> Iterable[Issue]:
                      f"责任队伍“{act.team}”不在花名册“队伍”表中",
                      "请核对队伍名称，与花名册保持一致；县级或外单位队伍可在备注说明。")
         for name in act.photos or ():
-            if not (unit.photo_dir / name).is_file():
+            if name.lower() not in photos:
                 yield at(unit, act, "photos", "photo-missing", WARNING,
                          f"图片资料“{name}”在“图片资料”文件夹中找不到",
                          f"请把照片放进 {unit.photo_dir}，文件名与表中一致（含扩展名）。")

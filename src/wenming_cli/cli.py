@@ -7,6 +7,7 @@ Heavy modules (openpyxl, docxtpl, calamine) are imported inside the commands tha
 from __future__ import annotations
 
 import sys
+import time
 from enum import Enum
 from importlib import resources
 from pathlib import Path
@@ -69,6 +70,24 @@ def _load_config(data_dir: Path | None):  # type: ignore[no-untyped-def]
     except ConfigError as exc:
         raise _fail(str(exc)) from exc
     return config
+
+
+def _version(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        console.print(f"wenming {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool | None,
+        typer.Option("--version", callback=_version, is_eager=True, help="显示版本号。"),
+    ] = None,
+) -> None:
+    """新时代文明实践所（站）“五有”自评材料工具：生成 Excel 模板、校验数据、生成文档。"""
 
 
 DataOption = Annotated[
@@ -163,6 +182,8 @@ def validate(
         for checklist in checklists:
             print_checklist(console, checklist)
         print_summary(console, result)
+    if result.report.unreadable:
+        raise typer.Exit(EXIT_USAGE)
     raise typer.Exit(EXIT_OK if result.report.valid else EXIT_DATA_ERRORS)
 
 
@@ -198,6 +219,7 @@ def report(
     """生成文档：镇（街道）自评报告、单位半年小结、全县汇总。"""
     from .render.report import (
         RenderError,
+        file_label,
         render_county,
         render_self_assessment,
         render_summary,
@@ -210,39 +232,78 @@ def report(
                     "例如：wenming report --town 城北街道")
     data_dir = resolve_data_dir(data)
     config = _load_config(data_dir)
+    sample = data is None and is_sample(data_dir)
+    label = file_label(mask=not no_mask, sample=sample)
+    started = time.time()
     if all_units:
-        _report_all(data_dir, config, out, not no_mask)
+        _report_all(data_dir, config, out, not no_mask, label)
         return
     try:
         if county:
             result = validate_paths([data_dir], config)
-            paths = render_county(result.units, config, result.report, out, template=template)
+            paths = render_county(result.units, config, result.report, out, template=template,
+                                  label=label)
         else:
             name = town or unit or ""
             _check_unit_name(config, name, is_town=bool(town))
             folder = data_dir / name
             if not folder.is_dir():
+                where = "data" if sample else str(data_dir)
                 raise _fail(f"数据文件夹 {data_dir} 中没有“{name}”文件夹。可先运行："
                             f"wenming init-templates {'--town' if town else '--unit'} {name} "
-                            f"--out {data_dir}")
+                            f"--out {where}，填好后再生成。")
             result = validate_paths([folder], config)
             if not result.units:
                 raise _fail(f"{folder} 中没有找到 Excel 工作簿。")
             the_unit = result.units[0]
+            if set(the_unit.files) <= the_unit.empty:
+                raise _fail(f"{folder} 中的表格还没有填写数据，无法生成文档。请先填写模板，"
+                            f"再运行 wenming validate 检查。", EXIT_DATA_ERRORS)
             if town and kind is DocKind.self_assessment:
                 paths = [render_self_assessment(the_unit, config, out, mask=not no_mask,
-                                                template=template)]
+                                                template=template, label=label)]
             else:
-                paths = [render_summary(the_unit, config, out, template=template)]
+                paths = [render_summary(the_unit, config, out, template=template, label=label)]
     except RenderError as exc:
         raise _fail(str(exc)) from exc
     for path in paths:
         console.print(f"[green]已生成：[/]{path}")
+        _after_render(path, started)
+    if sample:
+        console.print("[yellow]这是用软件自带的示例数据生成的，文件名已标“示例数据”，不能上报。"
+                      "请在 data 文件夹中放入本单位的表格（wenming init-templates 生成模板）。[/]")
+    missing = [i for i in result.report.issues if i.code == "workbook-missing"]
+    for issue in missing:
+        err_console.print(f"[yellow]注意：{issue.message}，文档中相应的数字为 0。[/]")
     errors = len(result.report.errors)
     if errors:
         err_console.print(f"[yellow]注意：数据中有 {errors} 个错误，文档中的数字可能不准确。"
                           f"请运行 wenming validate 查看并修正。[/]")
         raise typer.Exit(EXIT_DATA_ERRORS)
+
+
+def is_sample(data_dir: Path) -> bool:
+    """True when ``data_dir`` is the sample data shipped in the package."""
+    return data_dir.resolve() == bundled_sample_data().resolve()
+
+
+def _after_render(path: Path, started: float) -> None:
+    """Tell the clerk about 【请补充】 placeholders left and about the previous version kept."""
+    from zipfile import ZipFile
+
+    from .render.report import BACKUP_DIR
+
+    if path.suffix == ".docx":
+        xml = ZipFile(path).read("word/document.xml").decode("utf-8")
+        left = xml.count("【请补充")
+        if left:
+            console.print(f"[yellow]  文档中还有 {left} 处【请补充：…】，请补齐表格后重新生成，"
+                          "或在 Word/WPS 中直接补写。[/]")
+    backups = path.parent / BACKUP_DIR
+    if backups.is_dir():
+        for copy in backups.glob(f"{path.stem}_*{path.suffix}"):
+            if copy.stat().st_ctime >= started:
+                console.print(f"  上一版已备份到：{copy}")
 
 
 def _check_unit_name(config: Any, name: str, is_town: bool) -> None:
@@ -253,7 +314,7 @@ def _check_unit_name(config: Any, name: str, is_town: bool) -> None:
                     + "、".join(list(config.units) + list(config.county_teams)))
 
 
-def _report_all(data_dir: Path, config: Any, out: Path, mask: bool) -> None:
+def _report_all(data_dir: Path, config: Any, out: Path, mask: bool, label: str) -> None:
     """Every document for every unit found; one unit's failure does not stop the others."""
     from rich.progress import Progress
     from rich.table import Table
@@ -275,7 +336,7 @@ def _report_all(data_dir: Path, config: Any, out: Path, mask: bool) -> None:
             unit_report = Report()
             unit = load_unit(source, config, unit_report)
             try:
-                paths = render_unit(unit, config, out, mask=mask)
+                paths = render_unit(unit, config, out, mask=mask, label=label)
                 note = f"数据有 {len(unit_report.errors)} 个错误" if unit_report.errors else "成功"
                 with_errors += bool(unit_report.errors)
                 rows.extend((source.name, str(p), note) for p in paths)

@@ -10,7 +10,14 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from .privacy import redact
+
 Severity = Literal["错误", "警告"]
+UNREADABLE_CODES = frozenset({
+    "file-unreadable", "file-format-unsupported", "file-too-large", "file-encrypted",
+    "file-unsafe",
+})
+"""Codes of files that cannot be read at all: `wenming validate` exits 2 for them (DESIGN §2)."""
 ERROR: Severity = "错误"
 WARNING: Severity = "警告"
 
@@ -53,6 +60,10 @@ class Issue:
     message: str
     hint: str
 
+    def __post_init__(self) -> None:
+        # personal data never leaves in a message, whoever built the issue (DESIGN §7)
+        object.__setattr__(self, "message", redact(self.message))
+
     @property
     def is_error(self) -> bool:
         """True for 错误."""
@@ -93,6 +104,11 @@ class Report:
     def warnings(self) -> list[Issue]:
         """Issues of severity 警告."""
         return [i for i in self.issues if not i.is_error]
+
+    @property
+    def unreadable(self) -> list[Issue]:
+        """Issues about files that could not be read at all (exit code 2)."""
+        return [i for i in self.issues if i.code in UNREADABLE_CODES]
 
     @property
     def valid(self) -> bool:

@@ -27,3 +27,19 @@ def mask_phone(value: str) -> str:
     if len(value) <= 4:
         return "*" * len(value)
     return "*" * (len(value) - 2) + value[-2:]
+
+
+_ID_RUN = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])|(?<![0-9])[0-9]{15}(?![0-9])")
+_MOBILE_RUN = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
+_LONG_RUN = re.compile(r"(?<![0-9*])[0-9]{7,}(?![0-9*])")
+
+
+def redact(text: str) -> str:
+    """Mask every ID-like and phone-like digit run inside free text (messages, logs).
+
+    18/15-digit runs → `mask_id_card`; mobiles → `mask_phone`; any other run of 7+ digits keeps
+    its first 3 and last 2 digits. Already-masked values pass unchanged.
+    """
+    text = _ID_RUN.sub(lambda m: mask_id_card(m.group().upper()), text)
+    text = _MOBILE_RUN.sub(lambda m: mask_phone(m.group()), text)
+    return _LONG_RUN.sub(lambda m: m.group()[:3] + "*" * (len(m.group()) - 5) + m.group()[-2:], text)

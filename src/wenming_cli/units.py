@@ -19,6 +19,7 @@ class UnitSource:
     name: str
     folder: Path
     files: list[Path]
+    partial: bool = False  # only some files of the folder were named on the command line
 
 
 @dataclass
@@ -33,6 +34,7 @@ class UnitData:
     empty: set[str] = field(default_factory=set)  # workbook kinds present but not filled in
     columns: dict[str, dict[str, int]] = field(default_factory=dict)  # sheet → field → column
     form_rows: dict[str, dict[str, int]] = field(default_factory=dict)  # form sheet → field → row
+    bad_cells: set[tuple[str, int, str]] = field(default_factory=set)  # (sheet, row, field)
     info: UnitInfo | None = None
     sites: list[Site] = field(default_factory=list)
     assessments: list[SelfAssessment] = field(default_factory=list)
@@ -82,7 +84,7 @@ def discover(paths: list[Path]) -> list[UnitSource]:
             raise FileNotFoundError(path)
         if path.is_file():
             folder = path.resolve().parent
-            unit = units.setdefault(folder, UnitSource(folder.name, path.parent, []))
+            unit = units.setdefault(folder, UnitSource(folder.name, path.parent, [], partial=True))
             if path not in unit.files:
                 unit.files.append(path)
             continue

@@ -21,7 +21,7 @@ from . import cells
 from .cells import Problem
 from .config import Config
 from .issues import ERROR, WARNING, Issue, Report, column_letter, file_issue
-from .read import SheetData, UnreadableFile, form_cell, read_workbook
+from .read import SheetData, UnreadableFile, WorkbookData, form_cell, read_workbook
 from .schema import WORKBOOKS, Col, SheetRow
 from .units import UnitData, UnitSource, discover, new_unit
 
@@ -62,8 +62,10 @@ def _parser(col: Col) -> Callable[[object], tuple[Any, list[Problem]]]:
 class _Sheet:
     """Parses the rows of one sheet into models, emitting issues with real cells."""
 
-    def __init__(self, shown: str, data: SheetData, report: Report) -> None:
+    def __init__(self, shown: str, data: SheetData, report: Report,
+                 bad_cells: set[tuple[str, int, str]]) -> None:
         self.shown, self.data, self.report = shown, data, report
+        self.bad_cells = bad_cells
         self.model: type[SheetRow] = data.model
         self.columns = data.model.columns()
         self.parsers = [_parser(col) for _, col in self.columns]
@@ -104,6 +106,8 @@ class _Sheet:
                 value, problems = parse(raw)
                 for p in problems:
                     self.add(row, name, p.code, p.severity, p.message, p.hint)
+                if problems:
+                    self.bad_cells.add((self.model.sheet_name, row, name))
                 if value is None and not problems and col.required and check_required:
                     if position is not None or self.model.layout == "form":
                         self.add(row, name, "required-missing", ERROR,
@@ -145,46 +149,73 @@ def _is_empty(sheets: dict[str, SheetData]) -> bool:
     return True
 
 
-def load_unit(source: UnitSource, config: Config, report: Report) -> UnitData:
-    """Read and parse every workbook of one unit; all problems go to ``report``."""
-    unit = new_unit(source, config)
+def _pick(candidates: list[WorkbookData]) -> WorkbookData:
+    """Of several workbooks of one kind, the one named like the template, else the newest."""
+    def rank(book: WorkbookData) -> tuple[bool, float]:
+        return (book.path.name == book.spec.file_name, book.path.stat().st_mtime)
+
+    return max(candidates, key=rank)
+
+
+def _read_all(source: UnitSource, report: Report) -> tuple[dict[str, WorkbookData], bool]:
+    """Every readable workbook of the unit by kind (duplicates reported); True if any was
+    unreadable."""
+    by_kind: dict[str, list[WorkbookData]] = {}
+    unreadable = False
     for path in source.files:
         shown = str(path)
         try:
             workbook = read_workbook(path, shown)
         except UnreadableFile as exc:
             report.add(exc.issue)
+            unreadable = True
             continue
         if workbook is None:
             report.add(file_issue(shown, "workbook-unknown", "认不出这是哪一张表",
                                   "请使用 wenming init-templates 生成的模板填写，保留表头行。",
                                   WARNING))
             continue
-        kind = workbook.spec.kind
-        if kind in unit.files:
-            report.add(file_issue(shown, "workbook-duplicate",
-                                  f"与 {unit.files[kind].name} 是同一种表，本文件未读取",
-                                  "一个单位每种表只保留一个文件，请合并后删除多余的文件。"))
+        by_kind.setdefault(workbook.spec.kind, []).append(workbook)
+    chosen: dict[str, WorkbookData] = {}
+    for kind, books in by_kind.items():
+        chosen[kind] = _pick(books)
+        for book in books:
+            if book is not chosen[kind]:
+                report.add(file_issue(str(book.path), "workbook-duplicate",
+                                      f"与 {chosen[kind].path.name} 是同一种表，本文件未读取",
+                                      "一个单位每种表只保留一个文件，请合并后删除多余的文件。"))
+    return chosen, unreadable
+
+
+def load_unit(source: UnitSource, config: Config, report: Report) -> UnitData:
+    """Read and parse every workbook of one unit; all problems go to ``report``."""
+    unit = new_unit(source, config)
+    books, unreadable = _read_all(source, report)
+    for spec in WORKBOOKS:
+        workbook = books.get(spec.kind)
+        if workbook is None:
             continue
-        unit.files[kind] = path
+        shown = str(workbook.path)
+        unit.files[spec.kind] = workbook.path
         report.extend(workbook.issues)
         empty = _is_empty(workbook.sheets)
         if empty:
-            unit.empty.add(kind)
+            unit.empty.add(spec.kind)
             report.add(file_issue(shown, "no-data", "表格还没有填写数据",
                                   "请按表头逐行填写（灰色“示例”行不计入），再运行校验。", WARNING))
         for sheet_name, data in workbook.sheets.items():
-            parser = _Sheet(shown, data, report)
+            parser = _Sheet(shown, data, report, unit.bad_cells)
             unit.columns[sheet_name] = data.columns
             unit.form_rows[sheet_name] = data.form_rows
             records = list(parser.records(check_required=not empty))
             _store(unit, sheet_name, records)
-    for spec in WORKBOOKS:
-        if spec.kind not in unit.files:
-            report.add(file_issue(str(source.folder), "workbook-missing",
-                                  f"{unit.name} 缺少《{spec.title}》",
-                                  f"请用 wenming init-templates 生成“{spec.file_name}”并填写。",
-                                  WARNING))
+    if not source.partial and not unreadable:
+        for spec in WORKBOOKS:
+            if spec.kind not in unit.files:
+                report.add(file_issue(str(source.folder), "workbook-missing",
+                                      f"{unit.name} 缺少《{spec.title}》",
+                                      f"请用 wenming init-templates 生成“{spec.file_name}”并填写。",
+                                      WARNING))
     from .checks import check_unit
 
     check_unit(unit, config, report)

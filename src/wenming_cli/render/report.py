@@ -8,9 +8,10 @@ file in the same folder and a rename, so a failed write never leaves a half-writ
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -38,8 +39,22 @@ def safe_component(name: str) -> str:
     return name
 
 
-def write_atomic(target: Path, save: Callable[[Path], None]) -> Path:
+BACKUP_DIR = "旧版"
+
+
+def keep_previous(target: Path) -> Path:
+    """Copy an existing ``target`` into ``旧版/`` beside it, stamped with its modification time
+    (a clerk may have edited the last version in Word). Returns the copy's path."""
+    stamp = datetime.fromtimestamp(target.stat().st_mtime).strftime("%Y%m%d-%H%M%S")
+    copy = target.parent / BACKUP_DIR / f"{target.stem}_{stamp}{target.suffix}"
+    copy.parent.mkdir(exist_ok=True)
+    shutil.copy2(target, copy)
+    return copy
+
+
+def write_atomic(target: Path, save: Callable[[Path], None], backup: bool = True) -> Path:
     """Call ``save(temp_path)`` then rename onto ``target``; the temp file is removed on failure.
+    An existing ``target`` is first copied to ``旧版/`` (see `keep_previous`) when ``backup``.
 
     Raises:
         RenderError: the folder cannot be written, or the target is open in Word/WPS.
@@ -55,6 +70,8 @@ def write_atomic(target: Path, save: Callable[[Path], None]) -> Path:
     temp = Path(temp_name)
     try:
         save(temp)
+        if backup and target.exists():
+            keep_previous(target)
         os.replace(temp, target)
     except PermissionError as exc:
         raise RenderError(f"文件被占用，请关闭后重试：{target}") from exc
@@ -101,8 +118,14 @@ def render_docx(template: Path, context: dict[str, Any], target: Path) -> Path:
     return write_atomic(target, lambda temp: doc.save(str(temp)))
 
 
+def file_label(mask: bool, sample: bool) -> str:
+    """What goes after a document's name: 示例数据 and unmasked copies are marked in the name."""
+    return ("（示例数据）" if sample else "") + ("" if mask else "（内部留存，未遮挡）")
+
+
 def render_self_assessment(unit: UnitData, config: Config, out: Path, mask: bool = True,
-                           template: Path | None = None, today: date | None = None) -> Path:
+                           template: Path | None = None, today: date | None = None,
+                           label: str = "") -> Path:
     """Write ``out/<town>/<town>新时代文明实践所建设情况自评报告.docx``; returns its path.
 
     Raises:
@@ -114,7 +137,7 @@ def render_self_assessment(unit: UnitData, config: Config, out: Path, mask: bool
     checklist = build_checklist(unit, config)
     context = self_assessment_context(unit, checklist, config, mask=mask, today=today)
     name = safe_component(unit.name)
-    target = out / name / f"{name}新时代文明实践所建设情况自评报告.docx"
+    target = out / name / f"{name}新时代文明实践所建设情况自评报告{label}.docx"
     return render_docx(template or bundled_template(SELF_ASSESSMENT_TEMPLATE), context, target)
 
 
@@ -123,7 +146,7 @@ COUNTY_TEMPLATE = "全县汇总.docx"
 
 
 def render_summary(unit: UnitData, config: Config, out: Path, template: Path | None = None,
-                   today: date | None = None) -> Path:
+                   today: date | None = None, label: str = "") -> Path:
     """Write ``out/<unit>/<unit>…情况小结.docx`` (半年小结); returns its path.
 
     Raises:
@@ -133,12 +156,13 @@ def render_summary(unit: UnitData, config: Config, out: Path, template: Path | N
 
     context = summary_context(unit, config, today=today)
     name = safe_component(unit.name)
-    target = out / name / f"{summary_title(unit, config)}.docx"
+    target = out / name / f"{summary_title(unit, config)}{label}.docx"
     return render_docx(template or bundled_template(SUMMARY_TEMPLATE), context, target)
 
 
 def render_county(units: list[UnitData], config: Config, report: Any, out: Path,
-                  template: Path | None = None, today: date | None = None) -> list[Path]:
+                  template: Path | None = None, today: date | None = None,
+                  label: str = "") -> list[Path]:
     """Write the 全县汇总 .docx and .xlsx into ``out/全县汇总/``; returns both paths.
 
     Args:
@@ -153,15 +177,15 @@ def render_county(units: list[UnitData], config: Config, report: Any, out: Path,
     folder = out / "全县汇总"
     title = county_title(config)
     docx = render_docx(template or bundled_template(COUNTY_TEMPLATE),
-                       county_context(summary, config, today=today), folder / f"{title}.docx")
-    xlsx = write_atomic(folder / f"{config.county}新时代文明实践所（站）建设情况汇总表.xlsx",
+                       county_context(summary, config, today=today), folder / f"{title}{label}.docx")
+    xlsx = write_atomic(folder / f"{config.county}新时代文明实践所（站）建设情况汇总表{label}.xlsx",
                         lambda temp: write_county_xlsx(summary, config, temp))
     return [docx, xlsx]
 
 
 def render_unit(unit: UnitData, config: Config, out: Path, mask: bool = True,
-                today: date | None = None) -> list[Path]:
+                today: date | None = None, label: str = "") -> list[Path]:
     """Every document of one 填报单位: towns get the 自评报告, units and teams the 半年小结."""
     if unit.kind == "town":
-        return [render_self_assessment(unit, config, out, mask=mask, today=today)]
-    return [render_summary(unit, config, out, today=today)]
+        return [render_self_assessment(unit, config, out, mask=mask, today=today, label=label)]
+    return [render_summary(unit, config, out, today=today, label=label)]

@@ -1,0 +1,181 @@
+"""``validate --mark``: highlighted copies of the workbooks that have problems (DESIGN.md §2).
+
+Each problem cell of ``填报表.xlsx`` is filled light red (错误) or light yellow (警告) in a copy
+``填报表_问题标注.xlsx`` written next to it, with an Excel comment (批注, author "wenming")
+saying what is wrong and how to fix it. The original is only read, never written; the copy is
+written atomically (temp file in the same folder, then ``os.replace``), so re-marking simply
+replaces the previous copy. `read.is_skipped_file` keeps the copies out of later validations.
+openpyxl does the writing; it cannot write legacy .xls, which is refused with `MarkError`.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import warnings
+from collections import defaultdict
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from .issues import Issue
+from .read import MARKED_SUFFIX
+
+ERROR_FILL = "FFC7CE"
+"""Light red: Excel's built-in "Light Red Fill" of conditional formatting."""
+WARNING_FILL = "FFEB9C"
+"""Light yellow: Excel's built-in "Yellow Fill" of conditional formatting."""
+AUTHOR = "wenming"
+MARKABLE_SUFFIXES = (".xlsx", ".xlsm")
+
+
+class MarkError(Exception):
+    """A highlighted copy cannot be written; the message is Chinese and says what to do.
+
+    Attributes:
+        written: copies that were written before the failure (set by `mark_all`).
+    """
+
+    def __init__(self, message: str, written: list[Path] | None = None) -> None:
+        super().__init__(message)
+        self.written = written or []
+
+
+def marked_path(path: Path) -> Path:
+    """``填报表.xlsx`` → ``填报表_问题标注.xlsx`` in the same folder (.xlsm keeps .xlsm)."""
+    return path.with_name(f"{path.stem}{MARKED_SUFFIX}{path.suffix.lower()}")
+
+
+def comment_text(issues: Iterable[Issue]) -> str:
+    """'【错误】message\\n怎么改：hint' per issue, errors first, joined by a line break."""
+    ordered = sorted(issues, key=lambda i: not i.is_error)
+    return "\n".join(f"【{i.severity}】{i.message}\n怎么改：{i.hint}" for i in ordered)
+
+
+def mark_workbook(path: Path, issues: list[Issue]) -> Path:
+    """Write the highlighted copy of ``path`` for ``issues`` (those without a cell, or on a
+    sheet the workbook lacks, are skipped); returns the copy's path.
+
+    Raises:
+        MarkError: .xls or another format openpyxl cannot write, a file openpyxl cannot open,
+            or the copy cannot be written (open in Excel/WPS, folder not writable).
+    """
+    suffix = path.suffix.lower()
+    if suffix not in MARKABLE_SUFFIXES:
+        raise MarkError(f"{path.name} 是 {suffix or '无扩展名'} 格式，无法生成标注副本。"
+                        "请用 WPS 或 Excel 另存为 .xlsx 后再运行 wenming validate --mark。")
+    workbook = _load(path, keep_vba=suffix == ".xlsm")
+    by_cell: dict[tuple[str, str], list[Issue]] = defaultdict(list)
+    for issue in issues:
+        if issue.cell and issue.sheet in workbook.sheetnames:
+            by_cell[(issue.sheet, issue.cell)].append(issue)
+    for (sheet, ref), found in by_cell.items():
+        cell = _target_cell(workbook[sheet], ref)
+        if cell is not None:
+            _mark_cell(cell, found)
+    return _save_atomic(workbook, marked_path(path))
+
+
+def mark_all(issues: list[Issue]) -> list[Path]:
+    """`mark_workbook` for every .xlsx/.xlsm file that has issues with a cell; files that are
+    of another format, do not exist, or are highlighted copies themselves are skipped.
+
+    Returns: the copies written, in the order their files first appear in ``issues``.
+    Raises:
+        MarkError: after trying every file, when some could not be marked (all reasons joined;
+            ``written`` lists the copies that were written).
+    """
+    from .read import is_skipped_file
+
+    by_file: dict[str, list[Issue]] = defaultdict(list)
+    for issue in issues:
+        if issue.cell:
+            by_file[issue.file].append(issue)
+    written: list[Path] = []
+    failures: list[str] = []
+    for name, found in by_file.items():
+        path = Path(name)
+        if path.suffix.lower() not in MARKABLE_SUFFIXES or not path.is_file() \
+                or is_skipped_file(path):
+            continue
+        try:
+            written.append(mark_workbook(path, found))
+        except MarkError as exc:
+            failures.append(str(exc))
+    if failures:
+        raise MarkError("\n".join(failures), written)
+    return written
+
+
+def _load(path: Path, keep_vba: bool) -> Any:
+    """Open ``path`` with openpyxl (styles, validations and comments kept; read-only on disk).
+
+    Raises:
+        MarkError: the file cannot be opened by openpyxl.
+    """
+    from openpyxl import load_workbook
+
+    try:
+        with warnings.catch_warnings():  # "Data Validation extension is not supported" etc.
+            warnings.simplefilter("ignore")
+            return load_workbook(path, keep_vba=keep_vba, rich_text=True)
+    except Exception as exc:  # openpyxl raises many kinds (zip, XML, KeyError) for bad files
+        raise MarkError(f"{path.name} 无法打开，未生成标注副本。"
+                        "请用 WPS 或 Excel 打开确认，另存为 .xlsx 后再试。") from exc
+
+
+def _target_cell(sheet: Any, ref: str) -> Any:
+    """The cell at ``ref`` ('D7'); the top-left cell of a merged range containing it; None for
+    a reference openpyxl does not accept."""
+    from openpyxl.utils.cell import coordinate_to_tuple
+
+    try:
+        row, col = coordinate_to_tuple(ref)
+    except (ValueError, TypeError):
+        return None
+    for merged in sheet.merged_cells.ranges:
+        if merged.min_row <= row <= merged.max_row and merged.min_col <= col <= merged.max_col:
+            return sheet.cell(merged.min_row, merged.min_col)
+    return sheet.cell(row, col)
+
+
+def _mark_cell(cell: Any, issues: list[Issue]) -> None:
+    """Fill ``cell`` red (any error) or yellow, and put the issues in its comment (a comment
+    the clerk already wrote is kept below ours)."""
+    from openpyxl.comments import Comment
+    from openpyxl.styles import PatternFill
+
+    color = ERROR_FILL if any(i.is_error for i in issues) else WARNING_FILL
+    cell.fill = PatternFill(fill_type="solid", start_color=color, end_color=color)
+    text = comment_text(issues)
+    if cell.comment is not None and cell.comment.author != AUTHOR:
+        text += f"\n——原批注——\n{cell.comment.text}"
+    lines = sum(1 + len(line) // 18 for line in text.split("\n"))
+    cell.comment = Comment(text, AUTHOR, height=min(40 + 18 * lines, 600), width=300)
+
+
+def _save_atomic(workbook: Any, target: Path) -> Path:
+    """Save to a temp file beside ``target`` then rename onto it; no temp file is left behind.
+
+    Raises:
+        MarkError: the target is open in Excel/WPS, or the folder cannot be written.
+    """
+    try:
+        fd, temp_name = tempfile.mkstemp(prefix=".~wenming-", suffix=target.suffix,
+                                         dir=target.parent)
+    except OSError as exc:
+        raise MarkError(f"无法在 {target.parent} 中写文件：{exc.strerror or exc}。"
+                        "请检查文件夹权限。") from exc
+    os.close(fd)
+    temp = Path(temp_name)
+    try:
+        workbook.save(temp)
+        os.replace(temp, target)
+    except PermissionError as exc:
+        raise MarkError(f"文件被占用，请关闭后重试：{target}") from exc
+    except OSError as exc:
+        raise MarkError(f"无法写入 {target}：{exc.strerror or exc}") from exc
+    finally:
+        if temp.exists():
+            temp.unlink()
+    return target
