@@ -57,7 +57,7 @@ def test_figures_equal_independent_recomputation(rendered: Path, config: Config)
     assert f"全街道共有村（社区）{len(villages)}个" in text
     assert f"实践站{len(stations)}个，实践站覆盖率为{rate(len(covered), len(villages))}" in text
     assert f"组建志愿服务队{len(teams)}支" in text
-    assert f"登记志愿者{len(people)}人（注册{registered}人" in text
+    assert f"登记志愿者{len(people)}人（其中注册志愿者{registered}人" in text
     assert f"共开展文明实践活动{len(held)}场，服务群众{served}人次" in text
     assert (f"设计实施志愿服务项目{len(projects)}个（普惠性{by_type['普惠性']}个、"
             f"特惠性{by_type['特惠性']}个、互惠性{by_type['互惠性']}个）") in text

@@ -196,7 +196,7 @@ def activity_regular(fig: Figures, th: Thresholds, unit: UnitData, months: list[
         f.gaps.extend([f"{'、'.join(months)}没有开展活动，常态化不够"])
     if th.photos_required and fig.held_without_photos:
         names = [a.name or f"第{a.row}行" for a in fig.held_without_photos]
-        f.gaps.append(f"{len(names)}场已开展活动缺少图片资料（{_names(names, 3, '场')}）")
+        f.gaps.append(f"活动印证资料不全，{len(names)}场已开展活动缺少图片资料（{_names(names, 3, '场')}）")
     return f
 
 

@@ -60,6 +60,12 @@ def _place(unit: UnitData) -> tuple[str, str]:
     return word, "我" + word
 
 
+def _end(text: str) -> str:
+    """``text`` ending in a full stop (or its own closing punctuation)."""
+    text = text.rstrip()
+    return text if not text or text[-1] in "。！？；…”）" else text + "。"
+
+
 def _sentence(parts: list[str]) -> str:
     text = "，".join(p for p in parts if p)
     return text + "。" if text and not text.endswith("。") else text
@@ -77,8 +83,8 @@ def basic_paragraphs(unit: UnitData, fig: Figures, config: Config) -> list[str]:
         sites += f"，延伸设立实践基地（点）{extra}个"
     village_teams = fig.teams_by_level.get("村级", 0)
     teams = (f"组建志愿服务队{fig.teams}支" + (f"（其中村级队伍{village_teams}支）" if village_teams else "")
-             + f"，登记志愿者{fig.volunteers}人（注册{fig.volunteers_registered}人，"
-             f"其中党员{fig.party_members}人）")
+             + f"，登记志愿者{fig.volunteers}人（其中注册志愿者{fig.volunteers_registered}人、"
+             f"党员{fig.party_members}人）")
     acts = (f"{period_label(config)}共开展文明实践活动{len(fig.held)}场，"
             f"服务群众{fig.served_total}人次，参与志愿者{fig.volunteer_turnout}人次")
     if fig.planned:
@@ -100,10 +106,15 @@ def dimension_sections(checklist: Checklist) -> list[dict[str, Any]]:
         results = [r for r in checklist.items if r.item.dimension == dim]
         for j, result in enumerate(results):
             text = f"{ordinal(j)}{result.item.title}。"
-            if result.evidence:
-                text += _sentence(result.evidence)
             narrative = result.assessment.narrative if result.assessment else None
-            text += clean(narrative) if narrative else f"【请补充：{result.item.content}的自评情况】"
+            if narrative:
+                # the clerk's words lead; data adds only what it found lacking (no repeats)
+                text += _end(clean(narrative))
+                if result.gaps:
+                    text += "经数据核验，" + "；".join(result.gaps) + "。"
+            else:
+                text += _sentence(result.evidence)
+                text += f"【请补充：{result.item.content}的自评情况】"
             if result.conclusion:
                 text += f"自评结论：{result.conclusion}。"
             paragraphs.append(text)
