@@ -9,6 +9,7 @@ A ``wenming.toml`` in the data folder is merged key by key over the default.
 from __future__ import annotations
 
 import csv
+import re
 import sys
 from datetime import date, datetime
 from importlib import resources
@@ -167,6 +168,27 @@ def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
+_TYPE_HINTS = (
+    ("float", "应为数字，如 0.8"),
+    ("int", "应为整数，如 1"),
+    ("bool", "应为 true 或 false"),
+    ("datetime", "应为日期时间，如 2022-07-15T12:00:00"),
+    ("date", "应为日期，如 2022-01-01"),
+    ("string", "应为文字，用英文双引号括起来"),
+    ("list", "应为列表，如 [\"党员\", \"应急救援\"]"),
+    ("dict", "应为一组键值（[表名] 下逐行填写）"),
+    ("greater_than", "数值太小"),
+    ("less_than", "数值太大"),
+)
+
+
+def _value_hint(err: Any) -> str:
+    for fragment, hint in _TYPE_HINTS:
+        if fragment in err["type"]:
+            return hint
+    return str(err["msg"])
+
+
 def _describe(error: ValidationError, source: str) -> str:
     lines = [f"配置文件 {source} 有误："]
     for err in error.errors():
@@ -176,7 +198,7 @@ def _describe(error: ValidationError, source: str) -> str:
         elif err["type"] == "missing":
             lines.append(f"  缺少键 {key}")
         else:
-            lines.append(f"  键 {key} 的值不合适：{err['msg']}")
+            lines.append(f"  键 {key} 的值不合适：{_value_hint(err)}")
     return "\n".join(lines)
 
 
@@ -194,11 +216,20 @@ def load_config(data_dir: Path | None = None) -> tuple[Config, Path | None]:
     if data_dir is not None and (data_dir / CONFIG_FILE_NAME).is_file():
         user_path = data_dir / CONFIG_FILE_NAME
         try:
-            user = tomllib.loads(user_path.read_text(encoding="utf-8-sig"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            text = user_path.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError as exc:
             raise ConfigError(
-                f"配置文件 {user_path} 不是有效的 TOML：{exc}。请用记事本打开检查该行，"
-                "文字要加英文双引号。"
+                f"配置文件 {user_path} 不是 UTF-8 编码。请用记事本打开，"
+                "“另存为”时编码选“UTF-8”。"
+            ) from exc
+        try:
+            user = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            where = re.search(r"line (\d+), column (\d+)", str(exc))
+            place = f"第 {where.group(1)} 行第 {where.group(2)} 列附近" if where else "某一行"
+            raise ConfigError(
+                f"配置文件 {user_path} 不是有效的 TOML：{place}写法有误。请用记事本打开检查该行："
+                "文字要加英文双引号，键和值之间用 =，表名写在 [ ] 里。"
             ) from exc
         raw = _merge(raw, user)
     try:

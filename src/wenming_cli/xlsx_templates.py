@@ -131,6 +131,19 @@ def _write_lists(ws: Any, unit: UnitSetup) -> dict[str, str]:
     return refs
 
 
+def _print_setup(ws: Any, landscape: bool, title_rows: str | None) -> None:
+    """A4, fit all columns on one page width, repeat the title/header rows on every page."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    if title_rows:
+        ws.print_title_rows = title_rows
+
+
 def _title(spec: WorkbookSpec, unit: UnitSetup, model: type[SheetRow]) -> str:
     return f"{unit.name}{spec.title}（{model.sheet_name}）"
 
@@ -163,6 +176,7 @@ def _write_table(
         ws.column_dimensions[get_column_letter(index)].width = col.width
     ws.row_dimensions[2].height = 36
     ws.freeze_panes = "C3" if len(columns) > 6 else "A3"
+    _print_setup(ws, landscape=len(columns) > 6, title_rows="1:2")
 
     is_blank = records is None
     data: list[Mapping[str, Any]] = []
@@ -180,11 +194,13 @@ def _write_table(
                 cell.number_format = "@"
             elif isinstance(value, date):
                 cell.number_format = "yyyy-mm-dd"
-            if col.kind == "longtext":
+            if col.kind == "longtext" or (model is SelfAssessment and name != "code"):
                 cell.alignment = st["wrap"]
             if is_blank:
                 cell.font = st["example_font"]
                 cell.fill = st["example_fill"]
+        if model is SelfAssessment:
+            ws.row_dimensions[r].height = 64
     last_row = 2 + max(len(data), 1) + (TEMPLATE_ROWS if is_blank else 0)
     for c, (_, col) in enumerate(columns, start=1):
         letter = get_column_letter(c)
@@ -258,6 +274,7 @@ def _write_form(
         if col.kind == "longtext":
             ws.row_dimensions[r].height = 120
     ws.freeze_panes = "B3"
+    _print_setup(ws, landscape=False, title_rows="2:2")
 
 
 def _write_guide(ws: Any, spec: WorkbookSpec, unit: UnitSetup) -> None:
@@ -292,3 +309,4 @@ def _write_guide(ws: Any, spec: WorkbookSpec, unit: UnitSetup) -> None:
             r += 1
     for letter, width in zip("ABCDE", (10, 28, 6, 60, 28), strict=True):
         ws.column_dimensions[letter].width = width
+    _print_setup(ws, landscape=False, title_rows=f"{header_row}:{header_row}")
