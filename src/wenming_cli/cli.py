@@ -235,6 +235,7 @@ def report(
     sample = data is None and is_sample(data_dir)
     label = file_label(mask=not no_mask, sample=sample)
     started = time.time()
+    notes: list[str] = []
     if all_units:
         _report_all(data_dir, config, out, not no_mask, label)
         return
@@ -263,12 +264,15 @@ def report(
                 paths = [render_self_assessment(the_unit, config, out, mask=not no_mask,
                                                 template=template, label=label)]
             else:
-                paths = [render_summary(the_unit, config, out, template=template, label=label)]
+                paths = [render_summary(the_unit, config, out, template=template, label=label,
+                                        notes=notes)]
     except RenderError as exc:
         raise _fail(str(exc)) from exc
     for path in paths:
         console.print(f"[green]已生成：[/]{path}")
         _after_render(path, started)
+    for note in notes:
+        err_console.print(f"[yellow]注意：{note}[/]")
     if sample:
         console.print("[yellow]这是用软件自带的示例数据生成的，文件名已标“示例数据”，不能上报。"
                       "请在 data 文件夹中放入本单位的表格（wenming init-templates 生成模板）。[/]")

@@ -83,7 +83,12 @@ def write_atomic(target: Path, save: Callable[[Path], None], backup: bool = True
     return target
 
 
-def render_docx(template: Path, context: dict[str, Any], target: Path) -> Path:
+Images = Callable[[Any], dict[str, Any]]
+"""Given the DocxTemplate, returns context entries holding InlineImages (they need the doc)."""
+
+
+def render_docx(template: Path, context: dict[str, Any], target: Path,
+                images: Images | None = None) -> Path:
     """Render ``template`` with ``context`` into ``target`` (sandboxed Jinja, autoescape).
 
     Raises:
@@ -107,6 +112,8 @@ def render_docx(template: Path, context: dict[str, Any], target: Path) -> Path:
                           "请检查 {{ }} 和 {% %} 是否成对。") from exc
     except Exception as exc:  # a .docx docxtpl/python-docx cannot open
         raise RenderError(f"模板 {template} 不是可用的 .docx 文件，请用 Word/WPS 另存为 .docx。") from exc
+    if images is not None:
+        context = {**context, **images(doc)}
     unknown = sorted(set(used) - set(context))
     if unknown:
         raise RenderError(f"模板 {template} 使用了数据中没有的变量：{'、'.join(unknown)}。"
@@ -146,9 +153,12 @@ COUNTY_TEMPLATE = "全县汇总.docx"
 
 
 def render_summary(unit: UnitData, config: Config, out: Path, template: Path | None = None,
-                   today: date | None = None, label: str = "") -> Path:
-    """Write ``out/<unit>/<unit>…情况小结.docx`` (半年小结); returns its path.
+                   today: date | None = None, label: str = "",
+                   notes: list[str] | None = None) -> Path:
+    """Write ``out/<unit>/<unit>…情况小结.docx`` (半年小结) with its activity chart; returns its path.
 
+    Args:
+        notes: receives Chinese notes for the user (e.g. chart left out: no Chinese font).
     Raises:
         RenderError: see `render_docx` and `write_atomic`.
     """
@@ -157,7 +167,29 @@ def render_summary(unit: UnitData, config: Config, out: Path, template: Path | N
     context = summary_context(unit, config, today=today)
     name = safe_component(unit.name)
     target = out / name / f"{summary_title(unit, config)}{label}.docx"
-    return render_docx(template or bundled_template(SUMMARY_TEMPLATE), context, target)
+    with tempfile.TemporaryDirectory(prefix="wenming-") as tmp:
+        images = _chart_images(context, Path(tmp) / "chart.png", notes)
+        return render_docx(template or bundled_template(SUMMARY_TEMPLATE), context, target, images)
+
+
+def _chart_images(context: dict[str, Any], png: Path, notes: list[str] | None) -> Images:
+    from .chart import activity_chart
+
+    months = [(r["month"], int(r["count"])) for r in context["by_month"]]
+    categories = [(r["category"], int(r["count"])) for r in context["by_category"]]
+    drawn = activity_chart(png, months, categories, "") if any(c for _, c in months) else None
+    if drawn is None and any(c for _, c in months) and notes is not None:
+        notes.append("系统中没有找到中文字体，统计图已省略（安装“黑体”等中文字体后重新生成即可）。")
+
+    def images(doc: Any) -> dict[str, Any]:
+        if drawn is None:
+            return {"chart": ""}
+        from docx.shared import Mm
+        from docxtpl import InlineImage
+
+        return {"chart": InlineImage(doc, str(drawn), width=Mm(150))}
+
+    return images
 
 
 def render_county(units: list[UnitData], config: Config, report: Any, out: Path,
@@ -184,8 +216,9 @@ def render_county(units: list[UnitData], config: Config, report: Any, out: Path,
 
 
 def render_unit(unit: UnitData, config: Config, out: Path, mask: bool = True,
-                today: date | None = None, label: str = "") -> list[Path]:
+                today: date | None = None, label: str = "",
+                notes: list[str] | None = None) -> list[Path]:
     """Every document of one 填报单位: towns get the 自评报告, units and teams the 半年小结."""
     if unit.kind == "town":
         return [render_self_assessment(unit, config, out, mask=mask, today=today, label=label)]
-    return [render_summary(unit, config, out, today=today, label=label)]
+    return [render_summary(unit, config, out, today=today, label=label, notes=notes)]

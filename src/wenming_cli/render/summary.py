@@ -146,7 +146,6 @@ def summary_context(unit: UnitData, config: Config, today: date | None = None) -
         "title": summary_title(unit, config),
         "opening": opening,
         "overview": overview_paragraphs(unit, fig, config),
-        "chart": "",
         "chronicle": [_chronicle_sentence(unit, a) for a in fig.held]
         or ["本期没有已开展的活动记录。"],
         "typical": typical_activities(unit, fig),

@@ -1,0 +1,69 @@
+"""Charts for the 半年小结 and the county summary (matplotlib, Agg backend, PNG).
+
+A chart needs a font with Chinese glyphs; when none is found on the system the chart is left
+out (the caller warns) — never rendered as boxes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+
+CJK_FONTS = (
+    "SimHei", "Microsoft YaHei", "DengXian", "SimSun", "FangSong", "KaiTi", "PingFang SC",
+    "Source Han Sans SC", "Noto Sans CJK SC", "Noto Serif CJK SC", "WenQuanYi Micro Hei",
+    "WenQuanYi Zen Hei", "Droid Sans Fallback",
+)
+"""Font families with Chinese glyphs, in order of preference (Windows first)."""
+
+
+@lru_cache(maxsize=1)
+def cjk_font() -> str | None:
+    """The first installed font family of `CJK_FONTS`, or None."""
+    from matplotlib import font_manager
+
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    return next((name for name in CJK_FONTS if name in installed), None)
+
+
+def activity_chart(target: Path, months: Sequence[tuple[str, int]],
+                   categories: Sequence[tuple[str, int]], title: str) -> Path | None:
+    """Bar charts of activities per month (left) and per category (right) into ``target``.
+
+    Args:
+        months: (label like '1月', count) in order; categories: (name, count).
+    Returns:
+        ``target``, or None when no CJK font is installed (nothing written).
+    """
+    font = cjk_font()
+    if font is None:
+        return None
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+    from matplotlib.ticker import MaxNLocator
+
+    with plt.rc_context({"font.family": font, "axes.unicode_minus": False, "font.size": 10}):
+        fig, (left, right) = plt.subplots(1, 2, figsize=(6.3, 2.8), dpi=200,
+                                          gridspec_kw={"width_ratios": [1, 1.25]})
+        try:
+            labels = [m for m, _ in months]
+            left.bar(labels, [c for _, c in months], color="#C00000")
+            left.set_title("各月开展活动（场）", fontsize=10)
+            left.yaxis.set_major_locator(MaxNLocator(integer=True))
+            for side in ("top", "right"):
+                left.spines[side].set_visible(False)
+            names = [n for n, _ in categories][::-1]
+            right.barh(names, [c for _, c in categories][::-1], color="#1F4E79")
+            right.set_title("各类活动（场）", fontsize=10)
+            right.xaxis.set_major_locator(MaxNLocator(integer=True))
+            for side in ("top", "right"):
+                right.spines[side].set_visible(False)
+            fig.suptitle(title, fontsize=11)
+            fig.tight_layout()
+            fig.savefig(target, format="png")
+        finally:
+            plt.close(fig)
+    return target
