@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 import time
+from datetime import date
 from enum import Enum
 from importlib import resources
 from pathlib import Path
@@ -192,6 +193,8 @@ class DocKind(str, Enum):
 
     self_assessment = "自评报告"
     summary = "半年小结"
+    evidence = "印证资料"
+    everything = "全部"
 
 
 @app.command("report")
@@ -205,8 +208,14 @@ def report(
     ] = False,
     county: Annotated[bool, typer.Option("--county", help="生成全县汇总（.docx 和 .xlsx）。")] = False,
     kind: Annotated[
-        DocKind, typer.Option("--kind", help="镇（街道）要生成的文档：自评报告 或 半年小结。")
+        DocKind,
+        typer.Option("--kind", help="要生成的文档：自评报告、半年小结、印证资料（花名册、活动计划一览表、"
+                     "项目表、图片资料汇编）或 全部。"),
     ] = DocKind.self_assessment,
+    pdf: Annotated[bool, typer.Option("--pdf", help="同时用 LibreOffice 转成 PDF。")] = False,
+    make_zip: Annotated[
+        bool, typer.Option("--zip", help="把生成的文档打成一个 .zip，便于发邮件报送。")
+    ] = False,
     data: DataOption = None,
     out: Annotated[Path, typer.Option("--out", help="输出文件夹。")] = Path("输出"),
     no_mask: Annotated[
@@ -217,6 +226,8 @@ def report(
     ] = None,
 ) -> None:
     """生成文档：镇（街道）自评报告、单位半年小结、全县汇总。"""
+    from .render.package import make_zip as package_zip
+    from .render.package import render_evidence, to_pdf, zip_name
     from .render.report import (
         RenderError,
         file_label,
@@ -260,12 +271,24 @@ def report(
             if set(the_unit.files) <= the_unit.empty:
                 raise _fail(f"{folder} 中的表格还没有填写数据，无法生成文档。请先填写模板，"
                             f"再运行 wenming validate 检查。", EXIT_DATA_ERRORS)
-            if town and kind is DocKind.self_assessment:
-                paths = [render_self_assessment(the_unit, config, out, mask=not no_mask,
-                                                template=template, label=label)]
-            else:
-                paths = [render_summary(the_unit, config, out, template=template, label=label,
-                                        notes=notes)]
+            paths = []
+            if town and kind in (DocKind.self_assessment, DocKind.everything):
+                paths.append(render_self_assessment(the_unit, config, out, mask=not no_mask,
+                                                    template=template, label=label))
+            if (unit and kind in (DocKind.self_assessment, DocKind.everything)) or (
+                kind is DocKind.summary
+            ):
+                paths.append(render_summary(the_unit, config, out, template=template,
+                                            label=label, notes=notes))
+            if kind in (DocKind.evidence, DocKind.everything):
+                paths.extend(render_evidence(the_unit, config, out, mask=not no_mask,
+                                             label=label, notes=notes))
+        if pdf:
+            paths.extend(to_pdf([p for p in paths if p.suffix == ".docx"], notes))
+        if make_zip:
+            if county:
+                raise _fail("--zip 用于单个填报单位（--town 或 --unit）。")
+            paths.append(package_zip(paths, out / zip_name(town or unit or "", date.today())))
     except RenderError as exc:
         raise _fail(str(exc)) from exc
     for path in paths:
