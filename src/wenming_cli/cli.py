@@ -106,9 +106,12 @@ def init_templates(
     ] = None,
     all_units: Annotated[bool, typer.Option("--all", help="为配置中的全部填报单位生成。")] = False,
     force: Annotated[bool, typer.Option("--force", help="覆盖已存在的文件。")] = False,
+    report_templates: Annotated[
+        bool, typer.Option("--report-templates", help="同时复制可在 Word/WPS 中修改的报告模板（.docx）。")
+    ] = False,
     data: DataOption = None,
 ) -> None:
-    """生成空白 Excel 模板（每个填报单位一个文件夹，四张表）。"""
+    """生成空白 Excel 模板（每个填报单位一个文件夹，四张表）；可同时复制 Word 报告模板。"""
     from .schema import WORKBOOKS
     from .xlsx_templates import unit_setup, write_workbook
 
@@ -116,6 +119,10 @@ def init_templates(
     names = list(town or []) + list(unit or [])
     if all_units:
         names = [t.name for t in config.towns] + list(config.units) + list(config.county_teams)
+    if report_templates:
+        _copy_report_templates(out / "报告模板", force)
+        if not names:
+            return
     if not names:
         raise _fail("请用 --town 指定镇（街道），或 --unit 指定县级单位，或用 --all 生成全部。\n"
                     "例如：wenming init-templates --town 城北街道")
@@ -143,6 +150,23 @@ def init_templates(
     console.print(f"已生成 {written} 个模板" + (f"，跳过 {skipped} 个已存在的文件" if skipped else "")
                   + f"，位置：{out}")
     console.print("填好后运行：wenming validate " + str(out))
+
+
+def _copy_report_templates(folder: Path, force: bool) -> None:
+    """Copy every bundled .docx template into ``folder`` (never overwriting without --force)."""
+    import shutil
+
+    from .render.report import bundled_template
+    from .render.variables import TEMPLATE_VARIABLES
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in TEMPLATE_VARIABLES:
+        target = folder / name
+        if target.exists() and not force:
+            console.print(f"[yellow]已存在，未覆盖：[/]{target}（加 --force 可覆盖）")
+            continue
+        shutil.copyfile(bundled_template(name), target)
+    console.print(f"报告模板已复制到：{folder}（可用变量见 README“修改 Word 模板”）")
 
 
 @app.command("validate")

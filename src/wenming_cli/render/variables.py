@@ -1,0 +1,98 @@
+"""Every variable each .docx template receives, with its meaning — the one list the README's
+template section is generated from (``tools/template_vars.py``) and that tests hold the
+templates and the context builders to.
+"""
+
+from __future__ import annotations
+
+TEMPLATE_VARIABLES: dict[str, dict[str, str]] = {
+    "自评报告.docx": {
+        "title": "标题，如“城北街道新时代文明实践所建设情况自评报告”",
+        "opening": "开头段（根据……通知要求……现将自评情况报告如下：）",
+        "basic": "一、基本情况：段落列表（阵地与覆盖率、队伍与志愿者、活动、项目）",
+        "dimensions": "二、对标情况：列表，每项有 heading（如“（一）有场所”）和 paragraphs（段落列表）",
+        "problems": "三、存在问题：段落列表（数据核验出的差距在前，自评填报的问题在后）",
+        "measures": "四、下一步整改措施：段落列表（首段“下一步，我街道将……”）",
+        "signature": "落款单位（基本情况表“落款单位”）",
+        "report_date": "成文日期，如“2022年7月14日”",
+        "teams": "附件1 队伍表行：seq name category level village leader phone registered",
+        "volunteers": "附件2 花名册行：seq name gender id_card politics phone team village "
+                      "registered hours（身份证号、手机号已遮挡）",
+        "activities": "附件3 活动表行：seq name category plan_time date place team volunteers "
+                      "served status",
+        "projects": "附件4 项目表行：seq name type field target team leader phone brand",
+        "checklist": "附件5 对标表行：code dimension title status conclusion evidence",
+        "annex_titles": "附件标题：teams volunteers activities projects checklist",
+    },
+    "半年小结.docx": {
+        "title": "标题，如“县文旅局2022年上半年新时代文明实践志愿服务活动情况小结”",
+        "opening": "开头段",
+        "overview": "一、基本情况：段落列表",
+        "by_category": "表1 行：category count served share",
+        "by_month": "表2 行：month count served volunteers",
+        "totals": "合计：count served volunteers",
+        "chart": "活动统计图（图片；系统无中文字体时为空）",
+        "chronicle": "二、主要活动开展情况：按日期排列的段落列表",
+        "typical": "三、典型活动：列表，每项有 heading 和 paragraphs",
+        "projects": "四、志愿服务项目：段落列表",
+        "sections": "五至八、主要做法/特色亮点/存在问题/下步打算：列表，每项有 heading 和 "
+                    "paragraphs（RichText，须用 {{r p }}；未填写的为黄色【请补充：…】）",
+        "signature": "落款单位",
+        "report_date": "成文日期",
+    },
+    "全县汇总.docx": {
+        "title": "标题，如“西乡县新时代文明实践所（站）建设情况汇总报告”",
+        "opening": "开头段",
+        "overview": "一、总体情况：段落列表",
+        "towns": "附件汇总表行：seq name stations villages coverage teams teams_8n volunteers "
+                 "registered activities projects general special mutual met pending missing "
+                 "problems handed_in",
+        "totals": "汇总表合计行（键同 towns）",
+        "findings": "二、各镇（街道）对标情况：段落列表",
+        "minzheng": "三、志愿者和队伍登记注册情况（县民政局）：段落列表",
+        "key_projects": "重点（品牌）项目表行：seq unit name type field team",
+        "problems": "四、存在问题：段落列表",
+        "measures": "五、下一步工作：段落列表",
+        "not_submitted": "六、材料报送情况：段落列表",
+        "signature": "落款单位（县新时代文明实践中心）",
+        "report_date": "成文日期",
+        "annex_title": "附件汇总表标题",
+    },
+    "印证_花名册.docx": {
+        "title": "标题，如“城北街道志愿服务队伍花名册”",
+        "subtitle": "副标题（填报单位、统计截至日期）",
+        "teams": "队伍表行（键同自评报告 teams）",
+        "team_total": "队伍合计说明",
+        "volunteers": "志愿者表行（键同自评报告 volunteers）",
+        "volunteer_total": "志愿者合计说明",
+    },
+    "印证_活动计划一览表.docx": {
+        "title": "标题",
+        "subtitle": "副标题",
+        "activities": "活动表行：seq name category theme demo plan_time date place team "
+                      "volunteers served status",
+        "totals": "合计：count volunteers served",
+    },
+    "印证_项目表.docx": {
+        "title": "标题",
+        "subtitle": "副标题",
+        "projects": "项目表行：seq name type field target team leader phone period frequency "
+                    "beneficiaries brand matching",
+        "totals": "合计：count beneficiaries",
+    },
+    "图片资料汇编.docx": {
+        "title": "标题，如“城北街道新时代文明实践活动图片资料汇编”",
+        "subtitle": "副标题（含照片张数）",
+        "rows": "照片行：每行 left、right 两张，各有 image（图片）和 caption（日期、活动、地点）",
+    },
+}
+
+
+def variables_markdown() -> str:
+    """The README section listing every template's variables (a Markdown table per template)."""
+    lines: list[str] = []
+    for template, variables in TEMPLATE_VARIABLES.items():
+        lines += [f"**{template}**", "", "| 变量 | 含义 |", "|---|---|"]
+        lines += [f"| `{name}` | {meaning} |" for name, meaning in variables.items()]
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"

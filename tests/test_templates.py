@@ -1,0 +1,113 @@
+"""Templates are code: their variables match the context builders and the README; user
+templates render sandboxed and unknown variables are reported before rendering."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from docx import Document
+from docxtpl import DocxTemplate
+from jinja2.sandbox import SandboxedEnvironment
+from typer.testing import CliRunner
+
+from wenming_cli.cli import app, bundled_sample_data
+from wenming_cli.config import Config
+from wenming_cli.render.report import RenderError, bundled_template, render_self_assessment
+from wenming_cli.render.variables import TEMPLATE_VARIABLES, variables_markdown
+from wenming_cli.validate import validate_paths
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = bundled_sample_data()
+
+
+@pytest.mark.parametrize("name", sorted(TEMPLATE_VARIABLES))
+def test_template_uses_exactly_the_documented_variables(name: str) -> None:
+    used = DocxTemplate(str(bundled_template(name))).get_undeclared_template_variables(
+        SandboxedEnvironment(autoescape=True))
+    assert used == set(TEMPLATE_VARIABLES[name])
+
+
+def test_readme_lists_every_variable() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert variables_markdown() in readme, "run: python tools/template_vars.py"
+
+
+def test_context_builders_give_exactly_the_documented_keys(config: Config) -> None:
+    from wenming_cli.county import build_county
+    from wenming_cli.criteria import build_checklist
+    from wenming_cli.render.context import self_assessment_context
+    from wenming_cli.render.county import county_context
+    from wenming_cli.render.evidence import (
+        activities_context,
+        album_context,
+        projects_context,
+        roster_context,
+    )
+    from wenming_cli.render.summary import summary_context
+
+    result = validate_paths([SAMPLE], config)
+    town = next(u for u in result.units if u.name == "城北街道")
+    keys = {
+        "自评报告.docx": set(self_assessment_context(town, build_checklist(town, config), config)),
+        "半年小结.docx": set(summary_context(town, config)) | {"chart"},
+        "全县汇总.docx": set(county_context(build_county(result.units, config, result.report),
+                                             config)),
+        "印证_花名册.docx": set(roster_context(town, config)),
+        "印证_活动计划一览表.docx": set(activities_context(town, config)),
+        "印证_项目表.docx": set(projects_context(town, config)),
+        "图片资料汇编.docx": set(album_context(town, config, 0)) | {"rows"},
+    }
+    assert keys == {name: set(v) for name, v in TEMPLATE_VARIABLES.items()}
+
+
+def user_template(path: Path, *lines: str) -> Path:
+    doc = Document()
+    for line in lines:
+        doc.add_paragraph(line)
+    doc.save(str(path))
+    return path
+
+
+def test_unknown_variables_reported_before_rendering(tmp_path: Path, config: Config) -> None:
+    template = user_template(tmp_path / "我的模板.docx", "{{ title }}", "{{ 书记姓名 }}{{ fax }}")
+    unit = validate_paths([SAMPLE / "城北街道"], config).units[0]
+    with pytest.raises(RenderError) as caught:
+        render_self_assessment(unit, config, tmp_path / "out", template=template)
+    assert "fax、书记姓名" in str(caught.value) and "我的模板.docx" in str(caught.value)
+    assert not (tmp_path / "out").exists()
+
+
+def test_user_template_is_sandboxed(tmp_path: Path, config: Config) -> None:
+    template = user_template(tmp_path / "坏模板.docx",
+                             "{{ title.__class__.__mro__[1].__subclasses__() }}")
+    unit = validate_paths([SAMPLE / "城北街道"], config).units[0]
+    with pytest.raises(RenderError) as caught:
+        render_self_assessment(unit, config, tmp_path / "out", template=template)
+    assert "渲染失败" in str(caught.value)
+
+
+def test_user_template_broken_tag(tmp_path: Path) -> None:
+    template = user_template(tmp_path / "断开.docx", "{{ title ", "{% for x in basic %}")
+    result = CliRunner().invoke(app, ["report", "--town", "城北街道", "--data", str(SAMPLE),
+                                      "--out", str(tmp_path / "out"), "--template", str(template)])
+    assert result.exit_code == 2 and "标签写法有误" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_user_template_renders(tmp_path: Path) -> None:
+    template = user_template(tmp_path / "简版.docx", "{{ title }}", "{{ report_date }}")
+    result = CliRunner().invoke(app, ["report", "--town", "城北街道", "--data", str(SAMPLE),
+                                      "--out", str(tmp_path / "out"), "--template", str(template)])
+    assert result.exit_code == 0, result.output
+    (written,) = (tmp_path / "out" / "城北街道").glob("*.docx")
+    texts = [p.text for p in Document(str(written)).paragraphs]
+    assert texts == ["城北街道新时代文明实践所建设情况自评报告", "2022年7月14日"]
+
+
+def test_init_report_templates_copies_all(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["init-templates", "--out", str(tmp_path),
+                                      "--report-templates"])
+    assert result.exit_code == 0, result.output
+    copied = sorted(p.name for p in (tmp_path / "报告模板").iterdir())
+    assert copied == sorted(TEMPLATE_VARIABLES)
