@@ -274,10 +274,14 @@ def main(argv: list[str] | None = None) -> int:
 
         scale: dict[str, Any] = {}
         if args.scale_check:
-            generated["4×"] = ensure_data(SCALED_DATA, 4)
-            print("scale check: (a) and (b) on 4× data …", flush=True)
-            scale["a4"] = baseline(SCALED_DATA, rep, tmp)
-            scale["b4"] = validate(SCALED_DATA, rep, tmp)
+            try:
+                generated["4×"] = ensure_data(SCALED_DATA, 4)
+            except subprocess.CalledProcessError as exc:
+                print(f"scale check skipped: make_county.py --scale 4 failed ({exc})")
+            else:
+                print("scale check: (a) and (b) on 4× data …", flush=True)
+                scale["a4"] = baseline(SCALED_DATA, rep, tmp)
+                scale["b4"] = validate(SCALED_DATA, rep, tmp)
 
     # ------------------------------------------------------------ markdown
     lines: list[str] = []

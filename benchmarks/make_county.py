@@ -257,6 +257,7 @@ class County:
             self.roster(data, rng, counts["volunteers"][i])
             self.activities(data, rng, counts["activities"][i])
             self.projects(data, rng, counts["projects"][i])
+            self.team_cells(data, rng)
             self.profile(data, rng)
             out.append(data)
         return out
@@ -396,6 +397,11 @@ class County:
             team["phone"] = leader["phone"] if isinstance(leader["phone"], str) else self.mobile(rng)
             team["founded"] = date(rng.randint(2019, 2022), rng.randint(1, 12), rng.randint(1, 28))
             team["registered"] = "是" if rng.random() < 0.9 else "否"
+        data.teams = teams
+
+    def team_cells(self, data: TownData, rng: random.Random) -> None:
+        """Bad/odd cells on sheet 队伍 (after activities and projects used the clean teams)."""
+        for team in data.teams:
             how, _ = self.inject("队伍", rng, 10)
             if how == "bad":
                 kind = rng.choice(("level", "phone", "village"))
@@ -413,7 +419,6 @@ class County:
                 team["founded"] = f"{team['founded'].year}年{team['founded'].month}月" \
                                   f"{team['founded'].day}日"
                 self.note("队伍", "founded-text", False)
-        data.teams = teams
 
     def volunteer(self, data: TownData, rng: random.Random, team: Row,
                   community: list[str]) -> Row:

@@ -452,9 +452,9 @@ def set_cached(path: Path, member: str, values: dict[str, str | float]) -> None:
     xml = parts[member].decode()
     for ref, value in values.items():
         kind = ' t="str"' if isinstance(value, str) else ""
+        cached = escape(str(value))
         xml, count = re.subn(rf'<c r="{ref}"([^>]*)><f>(.*?)</f><v\s*/?>(?:</v>)?',
-                             lambda m, v=value, k=kind: f'<c r="{ref}"{m.group(1)}{k}><f>'
-                             f"{m.group(2)}</f><v>{escape(str(v))}</v>", xml)
+                             rf'<c r="{ref}"\1{kind}><f>\2</f><v>{cached}</v>', xml)
         assert count == 1, ref
     parts[member] = xml.encode()
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
@@ -492,8 +492,6 @@ def test_formulas_without_values_say_open_and_save(unit_dir: Path, config: Confi
     assert data is not None and data.sheets["队员"].formula_cells == {(3, 0), (3, 1), (3, 5)}
 
 
-@pytest.mark.xfail(strict=True, reason="needs validate.py: _Sheet.records must skip "
-                   "required-missing where read.is_formula_cell(self.data, name, row)")
 def test_formulas_without_values_are_not_required_missing(unit_dir: Path, config: Config,
                                                           unchanged: Any) -> None:
     formula_roster(unit_dir)
@@ -504,7 +502,7 @@ def test_formulas_without_values_are_not_required_missing(unit_dir: Path, config
 
 def test_many_formulas_without_values_are_summarised(unit_dir: Path, config: Config,
                                                      unchanged: Any) -> None:
-    rows = [record(Volunteer, **volunteer(seq=f"=ROW()-2", id_card=make_id("19900101", i)))
+    rows = [record(Volunteer, **volunteer(seq="=ROW()-2", id_card=make_id("19900101", i)))
             for i in range(1, 31)]
     write_sheets(unit_dir / "志愿服务队伍花名册.xlsx", {
         "队伍": [["标题"], headers(Team), record(Team, **TEAM)],
@@ -577,6 +575,27 @@ def test_text_and_html_renamed_to_excel(unit_dir: Path, config: Config, unchange
     assert file_codes(issues) == {("志愿服务队伍花名册.xlsx", "file-unreadable"),
                                   ("活动.xls", "file-unreadable")}
     assert all("改了扩展名" in i.message for i in issues if i.code == "file-unreadable")
+
+
+def test_xlsx_renamed_to_xls_is_read_by_content(make_book: MakeBook, unit_dir: Path,
+                                                 config: Config, unchanged: Any) -> None:
+    path = roster(make_book, [volunteer(id_card="610724900101123")])
+    path.rename(path.with_suffix(".xls"))
+    assert codes_at(validate(unit_dir, config, unchanged)) == {("id-card-old", "队员!D3")}
+
+
+def test_input_without_read_permission(make_book: MakeBook, unit_dir: Path, config: Config,
+                                       unchanged: Any) -> None:
+    if os.geteuid() == 0:
+        pytest.skip("running as root: chmod 000 does not stop root from reading")
+    path = roster(make_book, [volunteer()])
+    unchanged()
+    path.chmod(0)
+    try:
+        issues = validate_paths([unit_dir], config).report.issues
+    finally:
+        path.chmod(0o600)
+    assert file_codes(issues) == {("志愿服务队伍花名册.xlsx", "file-unreadable")}
 
 
 def cfb(*stream_names: str) -> bytes:
@@ -660,6 +679,25 @@ def test_dtd_after_a_long_comment_is_still_found(unit_dir: Path, config: Config,
                 crafted_parts({"队员": sheet_data([["姓名"]])}, prolog=prolog))
     assert file_codes(validate(unit_dir, config, unchanged)) == {
         ("志愿服务队伍花名册.xlsx", "file-unsafe")}
+
+
+def test_dtd_in_a_utf16_part(unit_dir: Path, config: Config, unchanged: Any) -> None:
+    parts = crafted_parts({"队员": sheet_data([["姓名"]])})
+    shared = ('<?xml version="1.0" encoding="UTF-16"?>' + LAUGHS
+              + f'<sst xmlns="{_MAIN}"><si><t>&lol9;</t></si></sst>')
+    parts["xl/sharedStrings.xml"] = b"\xff\xfe" + shared.encode("utf-16-le")
+    write_parts(unit_dir / "志愿服务队伍花名册.xlsx", parts)
+    assert file_codes(validate(unit_dir, config, unchanged)) == {
+        ("志愿服务队伍花名册.xlsx", "file-unsafe")}
+
+
+def test_too_many_parts(unit_dir: Path, config: Config, unchanged: Any) -> None:
+    parts = crafted_parts({"队员": sheet_data([["姓名"]])})
+    parts.update({f"xl/media/x{i}.bin": b"" for i in range(10_001)})
+    write_parts(unit_dir / "志愿服务队伍花名册.xlsx", parts)
+    with Budget():
+        assert file_codes(validate(unit_dir, config, unchanged)) == {
+            ("志愿服务队伍花名册.xlsx", "file-unsafe")}
 
 
 def test_zip_bomb_declared_size(make_book: MakeBook, unit_dir: Path, config: Config,
@@ -769,6 +807,23 @@ def test_read_only_output_folder(tmp_path: Path, unchanged: Any) -> None:
     assert list(folder.iterdir()) == []
 
 
+def test_unwritable_output_folder_even_as_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                               unchanged: Any) -> None:
+    from wenming_cli.render import report
+
+    folder = tmp_path / "输出"
+    folder.mkdir()
+    unchanged()
+
+    def denied(*_: object, **__: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(report.tempfile, "mkstemp", denied)
+    with pytest.raises(report.RenderError, match="无法在 .* 中写文件"):
+        report.write_atomic(folder / "报告.docx", lambda p: p.write_bytes(b"x"))
+    assert list(folder.iterdir()) == []
+
+
 def test_locked_output_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                            unchanged: Any) -> None:
     """Word keeps an open .docx locked: os.replace fails with PermissionError on Windows."""
@@ -825,7 +880,8 @@ def test_cli_unreadable_files_no_traceback(unit_dir: Path, unchanged: Any, name:
 
 def test_cli_hostile_files_no_traceback(unit_dir: Path, unchanged: Any) -> None:
     write_parts(unit_dir / "志愿服务队伍花名册.xlsx", crafted_parts(
-        {"队员": sheet_data([["姓名"]]) + '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'}))
+        {"队伍": team_sheet(),
+         "队员": sheet_data([["姓名"]]) + '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'}))
     write_parts(unit_dir / "文明实践项目活动计划一览表.xlsx", crafted_parts(
         {"活动": sheet_data([["活动名称"]])}, prolog=_DECL + LAUGHS))
     with Budget():

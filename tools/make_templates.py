@@ -1,7 +1,9 @@
 """Build the docxtpl templates in ``src/wenming_cli/templates`` with python-docx.
 
 Templates: 自评报告.docx (laid out here), 半年小结.docx and 全县汇总.docx (laid out in
-``tools/template_layouts.py``, which also documents their context contracts).  The output is
+``tools/template_layouts.py``, which also documents their context contracts), and the 印证资料
+印证_花名册.docx, 印证_活动计划一览表.docx, 印证_项目表.docx and 图片资料汇编.docx (laid out in
+``tools/template_layouts_evidence.py``, with their contracts).  The output is
 deterministic (fixed core properties and zip timestamps), so re-running the script on an
 unchanged tree gives byte-identical files.  Usage::
 
@@ -28,6 +30,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 from docx import Document
 from docx.document import Document as DocumentObject
@@ -47,6 +50,12 @@ from template_layouts import (  # noqa: E402
     loop,
     para,
     tail,
+)
+from template_layouts_evidence import (  # noqa: E402
+    build_activity_plan,
+    build_photo_book,
+    build_project_table,
+    build_roster,
 )
 
 from wenming_cli.render import gbt9704 as g  # noqa: E402
@@ -205,27 +214,55 @@ def build_self_assessment(doc: DocumentObject) -> None:
     tail(doc)
 
 
-#: file name -> (document title in the core properties, layout, uses the 小结/汇总 styles)
-TEMPLATES: dict[str, tuple[str, Callable[[DocumentObject], None], bool]] = {
-    "自评报告.docx": ("新时代文明实践所建设情况自评报告（模板）", build_self_assessment, False),
-    "半年小结.docx": ("新时代文明实践志愿服务活动情况小结（模板）", build_half_year_summary, True),
-    "全县汇总.docx": ("新时代文明实践所（站）建设情况汇总报告（模板）", build_county_summary, True),
+Layout = Callable[[DocumentObject], None]
+
+
+class Template(NamedTuple):
+    """How to build one template file."""
+
+    title: str  # document title in the core properties
+    layout: Layout
+    extra_styles: Layout | None = None  # styles on top of g.setup_styles
+    landscape: bool = False  # the first section is landscape A4 too
+
+
+SUMMARY = g.setup_summary_styles
+EVIDENCE = g.setup_evidence_styles
+
+#: file name -> how to build it
+TEMPLATES: dict[str, Template] = {
+    "自评报告.docx": Template("新时代文明实践所建设情况自评报告（模板）", build_self_assessment),
+    "半年小结.docx": Template(
+        "新时代文明实践志愿服务活动情况小结（模板）", build_half_year_summary, SUMMARY
+    ),
+    "全县汇总.docx": Template(
+        "新时代文明实践所（站）建设情况汇总报告（模板）", build_county_summary, SUMMARY
+    ),
+    "印证_花名册.docx": Template("志愿服务队伍花名册（模板）", build_roster, EVIDENCE, True),
+    "印证_活动计划一览表.docx": Template(
+        "文明实践项目活动计划一览表（模板）", build_activity_plan, EVIDENCE, True
+    ),
+    "印证_项目表.docx": Template("志愿服务项目表（模板）", build_project_table, EVIDENCE, True),
+    "图片资料汇编.docx": Template("活动图片资料汇编（模板）", build_photo_book, EVIDENCE),
 }
 
 
 def build(name: str, out: Path) -> None:
     """Build template *name* (a key of ``TEMPLATES``) and save it to *out*."""
-    title, layout, summary_styles = TEMPLATES[name]
+    spec = TEMPLATES[name]
     doc = Document()
     g.setup_document_defaults(doc)
     g.setup_styles(doc)
-    if summary_styles:
-        g.setup_summary_styles(doc)
+    if spec.extra_styles is not None:
+        spec.extra_styles(doc)
     body_section = doc.sections[0]
-    g.setup_page(body_section)
+    if spec.landscape:
+        g.setup_page(body_section, landscape=True, doc_grid=False)
+    else:
+        g.setup_page(body_section)
     g.setup_page_number_footers(body_section)
-    layout(doc)
-    g.prepare_package(doc, title)
+    spec.layout(doc)
+    g.prepare_package(doc, spec.title)
     g.save_deterministic(doc, out)
 
 

@@ -152,6 +152,19 @@ def init_templates(
     console.print("填好后运行：wenming validate " + str(out))
 
 
+def _mark(issues: list[Any], out: Console) -> None:
+    """Write the highlighted ``…_问题标注.xlsx`` copies and say where they are."""
+    from .mark import MarkError, mark_all
+
+    try:
+        written = mark_all(issues)
+    except MarkError as exc:
+        written = exc.written
+        err_console.print(f"[red]错误：[/]{exc}")
+    for marked in written:
+        out.print(f"[green]已生成标注副本：[/]{marked}")
+
+
 def _copy_report_templates(folder: Path, force: bool) -> None:
     """Copy every bundled .docx template into ``folder`` (never overwriting without --force)."""
     import shutil
@@ -179,6 +192,11 @@ def validate(
     output_format: Annotated[
         OutputFormat, typer.Option("--format", help="输出格式：text（表格）或 json。")
     ] = OutputFormat.text,
+    mark: Annotated[
+        bool,
+        typer.Option("--mark", help="为有问题的工作簿生成标注副本（…_问题标注.xlsx）：问题单元格"
+                     "标红（错误）或标黄（警告）并加批注，原文件不动。"),
+    ] = False,
 ) -> None:
     """校验 Excel 数据：列出每个问题（文件、工作表、单元格、怎么改），再给出“五有”对标情况。"""
     from .criteria import build_checklist
@@ -207,6 +225,8 @@ def validate(
         for checklist in checklists:
             print_checklist(console, checklist)
         print_summary(console, result)
+    if mark:
+        _mark(result.report.issues, err_console if output_format is OutputFormat.json else console)
     if result.report.unreadable:
         raise typer.Exit(EXIT_USAGE)
     raise typer.Exit(EXIT_OK if result.report.valid else EXIT_DATA_ERRORS)

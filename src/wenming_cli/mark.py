@@ -65,15 +65,19 @@ def mark_workbook(path: Path, issues: list[Issue]) -> Path:
         raise MarkError(f"{path.name} 是 {suffix or '无扩展名'} 格式，无法生成标注副本。"
                         "请用 WPS 或 Excel 另存为 .xlsx 后再运行 wenming validate --mark。")
     workbook = _load(path, keep_vba=suffix == ".xlsm")
-    by_cell: dict[tuple[str, str], list[Issue]] = defaultdict(list)
-    for issue in issues:
-        if issue.cell and issue.sheet in workbook.sheetnames:
-            by_cell[(issue.sheet, issue.cell)].append(issue)
-    for (sheet, ref), found in by_cell.items():
-        cell = _target_cell(workbook[sheet], ref)
-        if cell is not None:
-            _mark_cell(cell, found)
-    return _save_atomic(workbook, marked_path(path))
+    try:
+        by_cell: dict[tuple[str, str], list[Issue]] = defaultdict(list)
+        for issue in issues:
+            if issue.cell and issue.sheet in workbook.sheetnames:
+                by_cell[(issue.sheet, issue.cell)].append(issue)
+        for (sheet, ref), found in by_cell.items():
+            cell = _target_cell(workbook[sheet], ref)
+            if cell is not None:
+                _mark_cell(cell, found)
+        return _save_atomic(workbook, marked_path(path))
+    finally:
+        if getattr(workbook, "vba_archive", None) is not None:
+            workbook.vba_archive.close()  # openpyxl leaves this in-memory zip open
 
 
 def mark_all(issues: list[Issue]) -> list[Path]:

@@ -46,6 +46,8 @@ MAX_SHEET_CELLS = 5_000_000
 """Range guard: calamine allocates a dense (last row × last column) grid per sheet, ~32 bytes a
 cell, so one value in cell XFD1048576 makes it ask for 512 GB and abort the process (not an
 exception). 5 million cells (~200 MB with the Python rows) is 5× a 60,000-row roster."""
+MAX_PARTS = 10_000
+"""An .xlsx has tens of parts (a few hundred with pictures); more is refused as unsafe."""
 MARKED_SUFFIX = "_问题标注"
 """Stem suffix of the highlighted copies written by ``validate --mark`` (never read back)."""
 FORMULA_ISSUES_PER_SHEET = 20
@@ -238,7 +240,7 @@ def _check_container(path: Path, shown: str) -> _Container:
         return _Container(by_content=not zip_suffix, sheets=_inspect_zip(path, shown))
     if magic == CFB_MAGIC:
         return _Container(by_content=zip_suffix and _is_renamed_xls(path, shown))
-    raise UnreadableFile(_not_excel(shown) if len(magic) == len(CFB_MAGIC) else _truncated(shown))
+    raise UnreadableFile(_truncated(shown) if CFB_MAGIC.startswith(magic) else _not_excel(shown))
 
 
 def _is_renamed_xls(path: Path, shown: str) -> bool:
@@ -279,10 +281,13 @@ def _inspect_zip(path: Path, shown: str) -> dict[str, SheetScan]:
 
 
 def _check_sizes(infos: list[zipfile.ZipInfo], shown: str) -> None:
-    """Declared sizes: the total must stay under the cap, and no part may be smaller unpacked
-    than packed (deflate never grows data by more than a few bytes per 16 KB)."""
+    """Declared sizes: the total must stay under the cap, the parts must be few, and no part may
+    be smaller unpacked than packed (deflate never grows data by more than a few bytes per 16 KB;
+    calamine's zip reader also refuses such a part, but only as an unexplained error)."""
     if sum(info.file_size for info in infos) > MAX_UNCOMPRESSED_BYTES:
         raise UnreadableFile(_too_large(shown))
+    if len(infos) > MAX_PARTS:
+        raise UnreadableFile(_unsafe(shown, f"含有 {len(infos)} 个内部文件"))
     for info in infos:
         if info.compress_size > info.file_size + info.file_size // 1000 + 1024:
             raise UnreadableFile(_unsafe(shown, f"“{info.filename}”声明的大小与内容不符"))

@@ -7,7 +7,8 @@ file-format-unsupported, file-too-large, workbook-missing, workbook-unknown, wor
 no-data, team-duplicate, team-unknown, team-reference-unknown, village-required, village-unknown,
 duplicate-id-card, duplicate-id-card-across-units, id-card-gender-mismatch, activity-date-missing,
 date-out-of-year, date-order, photo-missing, unit-name-mismatch, unit-unknown,
-assessment-item-missing, summary-missing.
+assessment-item-missing, summary-missing; from `read`: file-encrypted, file-unsafe,
+sheet-too-large, formula-no-value.
 """
 
 from __future__ import annotations
@@ -21,7 +22,14 @@ from . import cells
 from .cells import Problem
 from .config import Config
 from .issues import ERROR, WARNING, Issue, Report, column_letter, file_issue
-from .read import SheetData, UnreadableFile, WorkbookData, form_cell, read_workbook
+from .read import (
+    SheetData,
+    UnreadableFile,
+    WorkbookData,
+    form_cell,
+    is_formula_cell,
+    read_workbook,
+)
 from .schema import WORKBOOKS, Col, SheetRow
 from .units import UnitData, UnitSource, discover, new_unit
 
@@ -108,7 +116,8 @@ class _Sheet:
                     self.add(row, name, p.code, p.severity, p.message, p.hint)
                 if problems:
                     self.bad_cells.add((self.model.sheet_name, row, name))
-                if value is None and not problems and col.required and check_required:
+                if (value is None and not problems and col.required and check_required
+                        and not is_formula_cell(self.data, name, row)):
                     if position is not None or self.model.layout == "form":
                         self.add(row, name, "required-missing", ERROR,
                                  f"必填项“{col.header}”没有填写",

@@ -82,6 +82,11 @@ STYLE_FIGURE = "图片"
 STYLE_TABLE_TEXT_SMALL = "表格文字小五"
 STYLE_TABLE_HEADER_SMALL = "表格表头小五"
 STYLE_PLACEHOLDER = "待补充"  # character style: yellow highlight for 【请补充：…】
+# Styles of the 印证资料 templates (see setup_evidence_styles).  Not "副标题": Chinese Word shows
+# the built-in Subtitle style under that name.
+STYLE_SUBTITLE = "副题"
+STYLE_PART_HEADING = "分表标题"
+STYLE_PHOTO = "照片"
 
 EM_DASH = "\u2014"
 
@@ -410,6 +415,66 @@ def setup_summary_styles(doc: DocumentObject) -> None:
     )
 
 
+def setup_evidence_styles(doc: DocumentObject) -> None:
+    """Extra styles of the 印证资料 templates (花名册, 活动计划一览表, 项目表, 图片资料汇编), on
+    top of :func:`setup_styles`.
+
+    副题 (仿宋 四号, centred) is the line under the 公文标题 (填报单位、统计截至…); 分表标题 (黑体
+    三号, flush left, shown in the navigation pane) heads one table of several ("一、志愿服务队伍"); 照片
+    holds an inline picture in a table cell (centred, single spacing: an exact line pitch would
+    crop it; no keep-with-next, which in a table row keeps the row with the next one).  Also the
+    小五 cell styles of :func:`setup_summary_styles`, for wide tables."""
+    subtitle = _paragraph_style(doc, STYLE_SUBTITLE)
+    configure_style(
+        subtitle,
+        east_asia=FONT_FANGSONG,
+        size=SIZE_4,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        first_line_chars=0,
+        space_after=Pt(8),
+    )
+    subtitle.paragraph_format.space_before = Pt(0)
+    subtitle.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    subtitle.paragraph_format.keep_with_next = True
+    set_snap_to_grid(subtitle.element.get_or_add_pPr(), False)
+
+    part = _paragraph_style(doc, STYLE_PART_HEADING)
+    configure_style(
+        part,
+        east_asia=FONT_HEITI,
+        size=SIZE_3,
+        align=WD_ALIGN_PARAGRAPH.LEFT,
+        first_line_chars=0,
+        space_after=Pt(6),
+    )
+    part.paragraph_format.space_before = Pt(0)
+    part.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    part.paragraph_format.keep_with_next = True
+    set_snap_to_grid(part.element.get_or_add_pPr(), False)
+    set_outline_level(part.element.get_or_add_pPr(), 0)
+
+    photo = _paragraph_style(doc, STYLE_PHOTO)
+    configure_style(
+        photo,
+        east_asia=FONT_FANGSONG,
+        size=SIZE_5,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        first_line_chars=0,
+        space_after=Pt(3),
+    )
+    photo.paragraph_format.space_before = Pt(0)
+    photo.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    # python-docx (so docxtpl's InlineImage) writes <wp:inline> without distL/distR, and
+    # LibreOffice then keeps ~3 mm of space beside the picture: a picture as wide as the cell
+    # would be pushed right and clipped.  Let the (centred) paragraph reach into the margins.
+    photo.paragraph_format.left_indent = Mm(-4)
+    photo.paragraph_format.right_indent = Mm(-4)
+    set_snap_to_grid(photo.element.get_or_add_pPr(), False)
+
+    _table_cell_style(doc, STYLE_TABLE_TEXT_SMALL, SIZE_SMALL_5, bold=False)
+    _table_cell_style(doc, STYLE_TABLE_HEADER_SMALL, SIZE_SMALL_5, bold=True)
+
+
 def setup_table_style(doc: DocumentObject) -> None:
     """Create table style 公文表格: single 0.5 pt borders everywhere, centred, cell margins."""
     try:
@@ -535,6 +600,19 @@ def set_table_cell_margins(table: Table, left_right: Length, top_bottom: Length)
         mar = _get_or_add(margins, f"w:{edge}")
         mar.set(qn("w:w"), str(length.twips))
         mar.set(qn("w:type"), "dxa")
+
+
+def set_table_borders_none(table: Table) -> None:
+    """Draw no borders at all on *table* (a layout grid, e.g. of photos)."""
+    tbl_pr = table._tbl.tblPr
+    borders = tbl_pr.find(qn("w:tblBorders"))
+    if borders is None:
+        borders = OxmlElement("w:tblBorders")
+        successors = ("w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption")
+        tbl_pr.insert_element_before(borders, *successors, "w:tblDescription")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        border = _get_or_add(borders, f"w:{edge}")
+        border.set(qn("w:val"), "nil")
 
 
 def mark_header_row(row: _Row) -> None:
