@@ -30,8 +30,9 @@ from typer.testing import CliRunner
 from conftest import MakeBook, headers, make_id, record, write_sheets
 from wenming_cli.cli import app
 from wenming_cli.config import Config
+from wenming_cli.guard import CFB_MAGIC
 from wenming_cli.issues import UNREADABLE_CODES, Issue
-from wenming_cli.read import CFB_MAGIC, read_workbook
+from wenming_cli.read import read_workbook
 from wenming_cli.schema import Team, Volunteer
 from wenming_cli.validate import validate_paths
 

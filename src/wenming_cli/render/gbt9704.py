@@ -419,11 +419,11 @@ def setup_evidence_styles(doc: DocumentObject) -> None:
     """Extra styles of the 印证资料 templates (花名册, 活动计划一览表, 项目表, 图片资料汇编), on
     top of :func:`setup_styles`.
 
-    副题 (仿宋 四号, centred) is the line under the 公文标题 (填报单位、统计截至…); 分表标题 (黑体
-    三号, flush left, shown in the navigation pane) heads one table of several ("一、志愿服务队伍"); 照片
-    holds an inline picture in a table cell (centred, single spacing: an exact line pitch would
-    crop it; no keep-with-next, which in a table row keeps the row with the next one).  Also the
-    小五 cell styles of :func:`setup_summary_styles`, for wide tables."""
+    副题 (仿宋 四号, centred) is the line under the 公文标题 (填报单位、统计截至…);
+    分表标题 (黑体 三号, flush left, shown in the navigation pane) heads one table of several
+    ("一、志愿服务队伍"); 照片 holds an inline picture in a table cell (centred, single spacing:
+    an exact line pitch would crop it; no keep-with-next, which in a table row keeps the row
+    with the next one).  Also the 小五 cell styles of :func:`setup_summary_styles`."""
     subtitle = _paragraph_style(doc, STYLE_SUBTITLE)
     configure_style(
         subtitle,
