@@ -42,6 +42,12 @@ def safe_component(name: str) -> str:
 BACKUP_DIR = "旧版"
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def keep_previous(target: Path) -> Path:
     """Copy an existing ``target`` into ``旧版/`` beside it, stamped with its modification time
     (a clerk may have edited the last version in Word). Returns the copy's path."""
@@ -70,6 +76,7 @@ def write_atomic(target: Path, save: Callable[[Path], None], backup: bool = True
     temp = Path(temp_name)
     try:
         save(temp)
+        os.chmod(temp, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual permissions
         if backup and target.exists():
             keep_previous(target)
         os.replace(temp, target)
