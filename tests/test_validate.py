@@ -210,3 +210,43 @@ def test_template_round_trip_headers_and_markers(tmp_path: Path, config: Config)
     assert wb["_wenming"].sheet_state == "hidden"
     villages = [c.value for c in wb["_wenming"]["D"][1:] if c.value]
     assert villages == config.town("城北街道").villages  # type: ignore[union-attr]
+
+
+def test_merged_team_cells_footer_rows_and_renamed_sheet(unit_dir: Path, config: Config) -> None:
+    from openpyxl import Workbook
+
+    from conftest import headers
+    from wenming_cli.schema import Team, Volunteer
+
+    wb = Workbook()
+    teams = wb.active
+    teams.title = "队伍"
+    teams.append(["标题"])
+    teams.append(headers(Team))
+    teams.append([1, TEAM["name"], "理论宣讲", "镇级", None, "李明", "13891600001", None, "是"])
+    people = wb.create_sheet("Sheet1")  # renamed by the clerk
+    people.append(headers(Volunteer))
+    for i in range(3):
+        people.append([i + 1, f"张{i}", "男", make_id("19900101", 11 + 2 * i), "群众", "13891600002",
+                       TEAM["name"] if i == 0 else None, None, "是"])
+    people.merge_cells("G2:G4")  # 所属队伍 merged over the three rows
+    people.append(["合计", "3人"])
+    people.append(["填表人：刘洋", None, None, "审核人：张华"])
+    wb.save(unit_dir / "花名册.xlsx")
+    result = validate_paths([unit_dir], config)
+    assert codes_at(result.report.issues) == {("sheet-renamed", "Sheet1")}
+    volunteers = result.units[0].volunteers
+    assert [v.team for v in volunteers] == [TEAM["name"]] * 3
+    assert [v.row for v in volunteers] == [2, 3, 4]
+
+
+def test_workbook_of_another_unit(tmp_path: Path, config: Config) -> None:
+    from wenming_cli.schema import ROSTER
+    from wenming_cli.xlsx_templates import unit_setup, write_workbook
+
+    folder = tmp_path / "城北街道"
+    write_workbook(folder / "花名册.xlsx", ROSTER, unit_setup(config, "城南街道"), config,
+                   rows={"队伍": [TEAM], "队员": [volunteer()]})
+    issues = validate_paths([folder], config).report.issues
+    other = [i for i in issues if i.code == "workbook-other-unit"]
+    assert len(other) == 1 and other[0].is_error and "城南街道" in other[0].message

@@ -45,8 +45,8 @@ def at(unit: UnitData, record: SheetRow, field_name: str, code: str, severity: S
         letter = column_letter(index) if index is not None else ""
     cell = f"{letter}{row}" if letter and row else ""
     header = record.column(field_name).header
-    return Issue(str(path or unit.folder), sheet, cell, row, letter, header, code,
-                 severity, message, hint)
+    return Issue(str(path or unit.folder), unit.sheet_names.get(sheet, sheet), cell, row, letter,
+                 header, code, severity, message, hint)
 
 
 def check_unit(unit: UnitData, config: Config, report: Report) -> None:

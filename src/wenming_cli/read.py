@@ -62,16 +62,27 @@ class SheetData:
     rows: list[tuple[int, list[object]]]
     form_rows: dict[str, int] = field(default_factory=dict)
     formula_cells: set[tuple[int, int]] = field(default_factory=set)
+    name: str = ""
+    """The sheet's real name in the file (differs from the model's when found by its headers)."""
+
+    @property
+    def sheet_name(self) -> str:
+        """The name to show the user: the real sheet name."""
+        return self.name or self.model.sheet_name
 
 
 @dataclass
 class WorkbookData:
-    """One workbook read: its kind and the sheets found (missing sheets are issues)."""
+    """One workbook read: its kind and the sheets found (missing sheets are issues).
+
+    ``marker_unit`` is the 填报单位 the template was made for (hidden marker), '' when unknown.
+    """
 
     path: Path
     spec: WorkbookSpec
     sheets: dict[str, SheetData] = field(default_factory=dict)
     issues: list[Issue] = field(default_factory=list)
+    marker_unit: str = ""
 
 
 def header_key(text: object) -> str:
@@ -147,19 +158,34 @@ def _sheet_rows(book: _Book, name: str) -> list[list[object]]:
     if name not in book.cache:
         try:
             sheet = book.workbook.get_sheet_by_name(name)
-            book.cache[name] = sheet.to_python(skip_empty_area=False)
+            rows = sheet.to_python(skip_empty_area=False)
+            _fill_merged(rows, sheet.merged_cell_ranges or [])
+            book.cache[name] = rows
         except Exception as exc:  # calamine's XmlError, ZipError, CalamineError …
             raise UnreadableFile(_truncated(book.shown)) from exc
     return book.cache[name]
 
 
-def _marker_kind(book: _Book) -> str | None:
+def _fill_merged(rows: list[list[object]], ranges: list[Any]) -> None:
+    """Give every cell of a merged range its top-left value (a clerk merges 所属队伍 over the rows
+    of one team; Excel keeps the value in the first cell only)."""
+    for (r0, c0), (r1, c1) in ranges:
+        if r0 >= len(rows) or c0 >= len(rows[r0]):
+            continue
+        value = rows[r0][c0]
+        for r in range(r0, min(r1, len(rows) - 1) + 1):
+            row = rows[r]
+            for c in range(c0, min(c1, len(row) - 1) + 1):
+                if row[c] in ("", None):
+                    row[c] = value
+
+
+def _marker(book: _Book) -> dict[str, str]:
+    """The hidden marker sheet's key/value lines ('kind', 'version', 'unit'), {} when absent."""
     if MARKER_SHEET not in book.names:
-        return None
-    for row in _sheet_rows(book, MARKER_SHEET)[:5]:
-        if len(row) > 1 and row[0] == "kind" and row[1] in BY_KIND:
-            return str(row[1])
-    return None
+        return {}
+    return {str(row[0]): str(row[1]) for row in _sheet_rows(book, MARKER_SHEET)[:5]
+            if len(row) > 1 and row[0] in ("kind", "version", "unit") and row[1] not in ("", None)}
 
 
 def _find_header(rows: list[list[object]], model: type[SheetRow]) -> tuple[int, dict[str, int]]:
@@ -205,11 +231,12 @@ def read_workbook(path: Path, shown: str | None = None) -> WorkbookData | None:
     """
     shown = shown or str(path)
     book = _open(path, shown)
-    kind = _marker_kind(book)
-    spec = BY_KIND[kind] if kind else _guess_kind(book, path)
+    marker = _marker(book)
+    kind = marker.get("kind", "")
+    spec = BY_KIND[kind] if kind in BY_KIND else _guess_kind(book, path)
     if spec is None:
         return None
-    data = WorkbookData(path, spec)
+    data = WorkbookData(path, spec, marker_unit=marker.get("unit", ""))
     for model in spec.sheets:
         sheet = _read_sheet(book, model, data.issues)
         if sheet is not None:
@@ -221,10 +248,16 @@ def _read_sheet(book: _Book, model: type[SheetRow], issues: list[Issue]) -> Shee
     """One sheet of the workbook's kind; None (with an issue) when missing or unreadable."""
     shown, sheet_name = book.shown, model.sheet_name
     if sheet_name not in book.names:
-        issues.append(Issue(shown, sheet_name, "", 0, "", "", "sheet-missing", ERROR,
-                            f"缺少工作表“{sheet_name}”",
-                            f"请从模板中复制“{sheet_name}”工作表，或把对应的工作表改名为“{sheet_name}”。"))
-        return None
+        renamed = _renamed_sheet(book, model)
+        if renamed is None:
+            issues.append(Issue(shown, sheet_name, "", 0, "", "", "sheet-missing", ERROR,
+                                f"缺少工作表“{sheet_name}”",
+                                f"请从模板中复制“{sheet_name}”工作表，或把对应的工作表改名为“{sheet_name}”。"))
+            return None
+        issues.append(Issue(shown, renamed, "", 0, "", "", "sheet-renamed", WARNING,
+                            f"没有名为“{sheet_name}”的工作表，已按表头读取“{renamed}”",
+                            f"建议把工作表“{renamed}”改名为“{sheet_name}”。"))
+        sheet_name = renamed
     scan = book.scans.get(sheet_name, SheetScan())
     if scan.too_large:
         issues.append(_sheet_too_large(shown, sheet_name, scan))
@@ -243,9 +276,25 @@ def _read_sheet(book: _Book, model: type[SheetRow], issues: list[Issue]) -> Shee
             if col.required and name not in columns:
                 issues.append(_missing_column(shown, sheet_name, header + 1, col))
         data = SheetData(model, header + 1, columns, _data_rows(rows, header))
+    data.name = sheet_name
     data.formula_cells = set(scan.formulas)
     issues.extend(_formula_issues(shown, data, scan.formulas))
     return data
+
+
+def _renamed_sheet(book: _Book, model: type[SheetRow]) -> str | None:
+    """A sheet with another name whose header row matches ``model`` (table sheets only)."""
+    if model.layout != "table":
+        return None
+    known = {m.sheet_name for spec in WORKBOOKS for m in spec.sheets} | {MARKER_SHEET, "填表说明"}
+    best, best_count = None, 1
+    for name in book.names:
+        if name in known or book.scans.get(name, SheetScan()).too_large:
+            continue
+        found = _find_header(_sheet_rows(book, name), model)[1]
+        if len(found) > best_count:
+            best, best_count = name, len(found)
+    return best
 
 
 def _missing_column(shown: str, sheet: str, header_row: int, col: Col) -> Issue:
@@ -303,11 +352,22 @@ def _is_blank_row(values: list[object]) -> bool:
     return all(v is None or (isinstance(v, str) and not v.strip()) for v in values)
 
 
+FOOTER_WORDS = ("合计", "总计", "小计", "填表人", "填报人", "制表", "审核", "单位负责人", "负责人签字",
+                "填表日期", "填报日期", "注：", "说明：", "备注：")
+"""A row whose first filled cell starts with one of these is a table footer, not data."""
+
+
+def _is_footer(values: list[object]) -> bool:
+    first = next((v for v in values if v not in ("", None)), None)
+    return isinstance(first, str) and first.strip().replace(" ", "").startswith(FOOTER_WORDS)
+
+
 def _data_rows(rows: list[list[object]], header: int) -> list[tuple[int, list[object]]]:
+    """Data rows below the header: blank rows, the template's 示例 row and footers skipped."""
     out: list[tuple[int, list[object]]] = []
     for r in range(header + 1, len(rows)):
         values = rows[r]
-        if _is_blank_row(values):
+        if _is_blank_row(values) or _is_footer(values):
             continue
         first = values[0] if values else None
         if isinstance(first, str) and first.strip() == "示例":

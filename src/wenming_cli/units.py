@@ -35,6 +35,7 @@ class UnitData:
     columns: dict[str, dict[str, int]] = field(default_factory=dict)  # sheet → field → column
     form_rows: dict[str, dict[str, int]] = field(default_factory=dict)  # form sheet → field → row
     bad_cells: set[tuple[str, int, str]] = field(default_factory=set)  # (sheet, row, field)
+    sheet_names: dict[str, str] = field(default_factory=dict)  # model sheet → real sheet name
     info: UnitInfo | None = None
     sites: list[Site] = field(default_factory=list)
     assessments: list[SelfAssessment] = field(default_factory=list)

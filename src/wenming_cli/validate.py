@@ -7,7 +7,7 @@ file-format-unsupported, file-too-large, workbook-missing, workbook-unknown, wor
 no-data, team-duplicate, team-unknown, team-reference-unknown, village-required, village-unknown,
 duplicate-id-card, duplicate-id-card-across-units, id-card-gender-mismatch, activity-date-missing,
 date-out-of-year, date-order, photo-missing, unit-name-mismatch, unit-unknown,
-assessment-item-missing, summary-missing; from `read`: file-encrypted, file-unsafe,
+assessment-item-missing, summary-missing, workbook-other-unit; from `read`: sheet-renamed, file-encrypted, file-unsafe,
 sheet-too-large, formula-no-value.
 """
 
@@ -95,7 +95,7 @@ class _Sheet:
         if self.model.layout == "form":
             row = form_cell(self.data, field_name)[0]
         header = self.model.column(field_name).header if field_name else ""
-        return Issue(self.shown, self.model.sheet_name, cell, row, letter, header, code, severity,
+        return Issue(self.shown, self.data.sheet_name, cell, row, letter, header, code, severity,
                      message, hint)
 
     def add(self, row: int, field_name: str, code: str, severity: Any, message: str,
@@ -207,6 +207,12 @@ def load_unit(source: UnitSource, config: Config, report: Report) -> UnitData:
         shown = str(workbook.path)
         unit.files[spec.kind] = workbook.path
         report.extend(workbook.issues)
+        if workbook.marker_unit and workbook.marker_unit != unit.name:
+            report.add(file_issue(shown, "workbook-other-unit",
+                                  f"这是“{workbook.marker_unit}”的表格（模板中的隐藏标记），"
+                                  f"却放在“{unit.name}”文件夹中",
+                                  f"请确认是否放错了文件夹；如确属{unit.name}，请用本单位的模板"
+                                  "（wenming init-templates）重新填写或把数据复制进去。"))
         empty = _is_empty(workbook.sheets)
         if empty:
             unit.empty.add(spec.kind)
@@ -215,6 +221,7 @@ def load_unit(source: UnitSource, config: Config, report: Report) -> UnitData:
         for sheet_name, data in workbook.sheets.items():
             parser = _Sheet(shown, data, report, unit.bad_cells)
             unit.columns[sheet_name] = data.columns
+            unit.sheet_names[sheet_name] = data.sheet_name
             unit.form_rows[sheet_name] = data.form_rows
             records = list(parser.records(check_required=not empty))
             _store(unit, sheet_name, records)
