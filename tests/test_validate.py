@@ -250,3 +250,22 @@ def test_workbook_of_another_unit(tmp_path: Path, config: Config) -> None:
     issues = validate_paths([folder], config).report.issues
     other = [i for i in issues if i.code == "workbook-other-unit"]
     assert len(other) == 1 and other[0].is_error and "城南街道" in other[0].message
+
+
+def test_assessment_rows_without_narrative(make_book: MakeBook, unit_dir: Path,
+                                           config: Config) -> None:
+    rows = [{"code": i.code, "dimension": i.dimension, "narrative": "已完成。", "conclusion": "达标"}
+            for i in config.items]
+    rows[1] = {**rows[1], "narrative": None}
+    rows[5] = {**rows[5], "conclusion": "基本达标"}
+    make_book("profile", {"基本情况": [{"unit_name": "城北街道", "unit_type": "街道", "contact": "刘洋",
+                                        "phone": "0916-6321001", "signature": "城北街道"}],
+                          "阵地": [], "自评": rows, "小结": []})
+    found = codes_at(run(unit_dir, config))
+    assert found == {("assessment-missing", "自评!D4")}
+    from wenming_cli.criteria import build_checklist
+
+    unit = validate_paths([unit_dir], config).units[0]
+    item = {r.item.code: r for r in build_checklist(unit, config).items}
+    assert item["1.2"].entry_gaps and item["1.6"].entry_gaps  # no 整改措施 for 基本达标
+    assert item["1.4"].status == "达标"

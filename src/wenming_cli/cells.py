@@ -416,7 +416,9 @@ def parse_number(raw: object, integer: bool = False) -> Parsed[float]:
         except ValueError:
             value = None
     hint = "请只填写数字（如 120），不要写文字。"
-    if value is None or not math.isfinite(value) or value < 0:
+    if value is not None and value < 0:
+        return None, [Problem("number-invalid", ERROR, f"“{clean_text(raw)}”是负数", "请填写 0 或正数。")]
+    if value is None or not math.isfinite(value):
         return None, [Problem("number-invalid", ERROR, f"“{clean_text(raw)[:30]}”不是有效数字", hint)]
     if integer and value != int(value):
         return None, [Problem("number-invalid", ERROR, f"“{clean_text(raw)}”应为整数", hint)]

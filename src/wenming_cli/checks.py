@@ -189,6 +189,11 @@ def _profile_checks(unit: UnitData, config: Config) -> Iterable[Issue]:
         yield from _summary_checks(unit)
     if unit.kind == "town" and "profile" in unit.files and "profile" not in unit.empty:
         present = {a.code for a in unit.assessments if a.code}
+        for row in unit.assessments:
+            if row.code and not row.narrative:
+                yield at(unit, row, "narrative", "assessment-missing", WARNING,
+                         f"评估项目 {row.code} 没有填写自评情况",
+                         "用几句话写明做了什么、数量多少、效果如何；不填则报告中显示【请补充】。")
         missing = [i.code for i in config.items if i.code not in present]
         if missing:
             yield file_issue(str(unit.files["profile"]), "assessment-item-missing",

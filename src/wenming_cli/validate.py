@@ -7,7 +7,7 @@ file-format-unsupported, file-too-large, workbook-missing, workbook-unknown, wor
 no-data, team-duplicate, team-unknown, team-reference-unknown, village-required, village-unknown,
 duplicate-id-card, duplicate-id-card-across-units, id-card-gender-mismatch, activity-date-missing,
 date-out-of-year, date-order, photo-missing, unit-name-mismatch, unit-unknown,
-assessment-item-missing, summary-missing, workbook-other-unit; from `read`: sheet-renamed, file-encrypted, file-unsafe,
+assessment-item-missing, assessment-missing, summary-missing, workbook-other-unit; from `read`: sheet-renamed, file-encrypted, file-unsafe,
 sheet-too-large, formula-no-value.
 """
 

@@ -157,8 +157,16 @@ def _yes(value: str | None) -> str:
     return value or ""
 
 
-def annex_rows(unit: UnitData, mask: bool) -> dict[str, list[dict[str, str]]]:
-    """Rows of the annex tables; IDs and phones masked unless ``mask`` is False."""
+def _short_date(value: date | None, year: int | None) -> str:
+    """'3月5日' inside the reporting year, the full '2021年12月31日' outside it."""
+    if value is None:
+        return ""
+    return f"{value.month}月{value.day}日" if value.year == year else cn_date(value)
+
+
+def annex_rows(unit: UnitData, mask: bool, year: int | None = None) -> dict[str, list[dict[str, str]]]:
+    """Rows of the annex tables; IDs and phones masked unless ``mask`` is False; dates outside
+    ``year`` keep their year."""
     def phone(value: str | None) -> str:
         return (mask_phone(value) if mask else value) if value else ""
 
@@ -181,7 +189,7 @@ def annex_rows(unit: UnitData, mask: bool) -> dict[str, list[dict[str, str]]]:
                   for i, v in enumerate(unit.volunteers, 1)]
     activities = [{"seq": str(i), "name": clean(a.name), "category": _yes(a.category),
                    "plan_time": str(a.plan_time) if a.plan_time else "",
-                   "date": f"{a.held_on.month}月{a.held_on.day}日" if a.held_on else "",
+                   "date": _short_date(a.held_on, year),
                    "place": clean(a.place), "team": clean(a.team), "volunteers": n(a.volunteers),
                    "served": n(a.served), "status": _yes(a.status)}
                   for i, a in enumerate(unit.activities, 1)]
@@ -226,7 +234,7 @@ def self_assessment_context(unit: UnitData, checklist: Checklist, config: Config
             "checklist": f"{unit.name}“五有”对标情况表",
         },
     }
-    context.update(annex_rows(unit, mask))
+    context.update(annex_rows(unit, mask, config.year))
     return context
 
 

@@ -28,7 +28,7 @@ def _subtitle(unit: UnitData, config: Config) -> str:
 
 def roster_context(unit: UnitData, config: Config, mask: bool = True) -> dict[str, Any]:
     """志愿服务队伍花名册: teams and volunteers with 合计 lines."""
-    rows = annex_rows(unit, mask)
+    rows = annex_rows(unit, mask, config.year)
     fig = compute_figures(unit, config)
     return {
         "title": f"{unit.name}志愿服务队伍花名册",
@@ -43,7 +43,7 @@ def roster_context(unit: UnitData, config: Config, mask: bool = True) -> dict[st
 
 def activities_context(unit: UnitData, config: Config) -> dict[str, Any]:
     """文明实践项目活动计划一览表: every activity (planned, held, cancelled) with a 合计 row."""
-    rows = annex_rows(unit, mask=True)["activities"]
+    rows = annex_rows(unit, mask=True, year=config.year)["activities"]
     for row, act in zip(rows, unit.activities, strict=True):
         row["theme"] = act.theme_20th or ""
         row["demo"] = act.demo or ""
@@ -61,7 +61,7 @@ def activities_context(unit: UnitData, config: Config) -> dict[str, Any]:
 
 def projects_context(unit: UnitData, config: Config, mask: bool = True) -> dict[str, Any]:
     """志愿服务项目表 with 实施期限, 服务频次, 受益人数 and a 合计 row."""
-    rows = annex_rows(unit, mask)["projects"]
+    rows = annex_rows(unit, mask, config.year)["projects"]
     for row, project in zip(rows, unit.projects, strict=True):
         start = f"{project.start:%Y.%m.%d}" if project.start else ""
         end = f"{project.end:%Y.%m.%d}" if project.end else ""
