@@ -230,6 +230,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
     args = parser.parse_args(argv)
     started = time.perf_counter()
+    load_before = os.getloadavg()
     WENMING, how = wenming_cmd()
     generated: dict[str, float | None] = {}
     data = args.data
@@ -296,6 +297,10 @@ def main(argv: list[str] | None = None) -> int:
     add("")
     for key, value in machine().items():
         add(f"- **{key}**: {value}")
+    load_after = os.getloadavg()
+    add(f"- **load average** (1 min) at start / end: {load_before[0]:.2f} / {load_after[0]:.2f}"
+        + (" — other processes were busy; expect ±20% noise on times" if max(
+            load_before[0], load_after[0]) > 1.5 else ""))
     add("")
     add("## Data")
     add("")

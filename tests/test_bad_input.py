@@ -810,7 +810,7 @@ def test_read_only_output_folder(tmp_path: Path, unchanged: Any) -> None:
 
 def test_unwritable_output_folder_even_as_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                unchanged: Any) -> None:
-    from wenming_cli.render import report
+    from wenming_cli import files
 
     folder = tmp_path / "输出"
     folder.mkdir()
@@ -819,15 +819,16 @@ def test_unwritable_output_folder_even_as_root(tmp_path: Path, monkeypatch: pyte
     def denied(*_: object, **__: object) -> None:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(report.tempfile, "mkstemp", denied)
-    with pytest.raises(report.RenderError, match="无法在 .* 中写文件"):
-        report.write_atomic(folder / "报告.docx", lambda p: p.write_bytes(b"x"))
+    monkeypatch.setattr(files.tempfile, "mkstemp", denied)
+    with pytest.raises(files.OutputError, match="无法在 .* 中写文件"):
+        files.write_atomic(folder / "报告.docx", lambda p: p.write_bytes(b"x"))
     assert list(folder.iterdir()) == []
 
 
 def test_locked_output_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                            unchanged: Any) -> None:
     """Word keeps an open .docx locked: os.replace fails with PermissionError on Windows."""
+    from wenming_cli import files
     from wenming_cli.render import report
 
     folder = tmp_path / "输出"
@@ -839,9 +840,9 @@ def test_locked_output_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     def locked(*_: object) -> None:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(report.os, "replace", locked)
+    monkeypatch.setattr(files.os, "replace", locked)
     with pytest.raises(report.RenderError) as info:
-        report.write_atomic(target, lambda p: p.write_bytes(b"new"))
+        report.save_output(target, lambda p: p.write_bytes(b"new"))
     assert "文件被占用，请关闭后重试" in str(info.value)
     assert not [p for p in folder.rglob("*") if p.name.startswith(".~wenming")]  # no temp file
     assert target.read_bytes() == b"old"

@@ -191,12 +191,12 @@ def test_merged_cells_and_existing_comments(tmp_path: Path) -> None:
 
 def test_locked_copy_gives_a_clear_error(bad_roster: Path, unit_dir: Path,
                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    import wenming_cli.mark as mark
+    import wenming_cli.files as files
 
     def locked(*_: object) -> None:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(mark.os, "replace", locked)
+    monkeypatch.setattr(files.os, "replace", locked)
     with pytest.raises(MarkError, match="文件被占用，请关闭后重试") as info:
         mark_all([issue(bad_roster, "队员", "B3")])
     assert info.value.written == []

@@ -1441,17 +1441,17 @@ def draw_photo(path: Path, when: date, category: str, variant: int) -> None:
 # ---------------------------------------------------------------- writing
 
 
-def pin_timestamps(path: Path) -> None:
+def pin_timestamps(path: Path, when: tuple[int, int, int, int, int, int] = ZIP_TIME) -> None:
     """Rewrite an .xlsx with fixed zip timestamps and document dates (byte-identical re-runs)."""
     with zipfile.ZipFile(path) as source:
         parts = [(info, source.read(info)) for info in source.infolist()]
-    stamp = f"{ZIP_TIME[0]:04d}-{ZIP_TIME[1]:02d}-{ZIP_TIME[2]:02d}T09:00:00Z".encode()
+    stamp = f"{when[0]:04d}-{when[1]:02d}-{when[2]:02d}T09:00:00Z".encode()
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
         for info, content in parts:
             if info.filename == "docProps/core.xml":
                 content = re.sub(rb"(<dcterms:(created|modified)[^>]*>)[^<]*", rb"\g<1>" + stamp,
                                  content)
-            pinned = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
+            pinned = zipfile.ZipInfo(info.filename, date_time=when)
             pinned.compress_type = zipfile.ZIP_DEFLATED
             pinned.external_attr = info.external_attr
             target.writestr(pinned, content)

@@ -35,7 +35,6 @@ import random
 import re
 import shutil
 import sys
-import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -49,7 +48,7 @@ for _path in (ROOT / "src", TOOLS):
     if str(_path) not in sys.path:
         sys.path.insert(0, str(_path))
 
-from make_sample_data import People, quoted, random_date  # noqa: E402
+from make_sample_data import People, pin_timestamps, quoted, random_date  # noqa: E402
 
 from wenming_cli.config import Config, load_config  # noqa: E402
 from wenming_cli.schema import ACTIVITIES, PROFILE, PROJECTS, ROSTER  # noqa: E402
@@ -1062,20 +1061,6 @@ def draw_photo(path: Path, when: date, scene: str) -> None:
 # ---------------------------------------------------------------- writing
 
 
-def pin_timestamps(path: Path) -> None:
-    """Rewrite an .xlsx with fixed zip timestamps and document dates (byte-identical re-runs)."""
-    with zipfile.ZipFile(path) as source:
-        parts = [(info, source.read(info)) for info in source.infolist()]
-    stamp = f"{ZIP_TIME[0]:04d}-{ZIP_TIME[1]:02d}-{ZIP_TIME[2]:02d}T09:00:00Z".encode()
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
-        for info, content in parts:
-            if info.filename == "docProps/core.xml":
-                content = re.sub(rb"(<dcterms:(created|modified)[^>]*>)[^<]*", rb"\g<1>" + stamp,
-                                 content)
-            pinned = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
-            pinned.compress_type = zipfile.ZIP_DEFLATED
-            pinned.external_attr = info.external_attr
-            target.writestr(pinned, content)
 
 
 def _public(rows: Iterable[Row]) -> list[Row]:
@@ -1097,7 +1082,7 @@ def write_unit(data: UnitData, out: Path, config: Config) -> None:
     for spec, rows in books:
         path = folder / spec.file_name
         write_workbook(path, spec, setup, config, rows=rows)
-        pin_timestamps(path)
+        pin_timestamps(path, ZIP_TIME)
     for name, (when, scene) in sorted(data.photos.items()):
         draw_photo(folder / PHOTO_DIR / name, when, scene)
 

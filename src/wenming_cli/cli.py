@@ -362,7 +362,7 @@ def _after_render(path: Path, started: float) -> None:
     """Tell the clerk about 【请补充】 placeholders left and about the previous version kept."""
     from zipfile import ZipFile
 
-    from .render.report import BACKUP_DIR
+    from .files import BACKUP_DIR
 
     if path.suffix == ".docx":
         xml = ZipFile(path).read("word/document.xml").decode("utf-8")
@@ -442,7 +442,7 @@ def status(
 
     from rich.table import Table
 
-    from .render.report import RenderError, write_atomic
+    from .files import OutputError, write_atomic
     from .status import collect_status, write_status_xlsx
 
     data_dir = resolve_data_dir(data)
@@ -471,7 +471,7 @@ def status(
     if xlsx is not None:
         try:
             write_atomic(xlsx, lambda temp: write_status_xlsx(statuses, config, temp))
-        except RenderError as exc:
+        except OutputError as exc:
             raise _fail(str(exc)) from exc
         console.print(f"[green]已保存：[/]{xlsx}")
 

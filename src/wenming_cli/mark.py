@@ -10,14 +10,13 @@ openpyxl does the writing; it cannot write legacy .xls, which is refused with `M
 
 from __future__ import annotations
 
-import os
-import tempfile
 import warnings
 from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from .files import OutputError, write_atomic
 from .issues import Issue
 from .read import MARKED_SUFFIX
 
@@ -159,27 +158,12 @@ def _mark_cell(cell: Any, issues: list[Issue]) -> None:
 
 
 def _save_atomic(workbook: Any, target: Path) -> Path:
-    """Save to a temp file beside ``target`` then rename onto it; no temp file is left behind.
+    """Save through `files.write_atomic` (no backup: the copy is regenerated each run).
 
     Raises:
         MarkError: the target is open in Excel/WPS, or the folder cannot be written.
     """
     try:
-        fd, temp_name = tempfile.mkstemp(prefix=".~wenming-", suffix=target.suffix,
-                                         dir=target.parent)
-    except OSError as exc:
-        raise MarkError(f"无法在 {target.parent} 中写文件：{exc.strerror or exc}。"
-                        "请检查文件夹权限。") from exc
-    os.close(fd)
-    temp = Path(temp_name)
-    try:
-        workbook.save(temp)
-        os.replace(temp, target)
-    except PermissionError as exc:
-        raise MarkError(f"文件被占用，请关闭后重试：{target}") from exc
-    except OSError as exc:
-        raise MarkError(f"无法写入 {target}：{exc.strerror or exc}") from exc
-    finally:
-        if temp.exists():
-            temp.unlink()
-    return target
+        return write_atomic(target, lambda temp: workbook.save(temp), backup=False)
+    except OutputError as exc:
+        raise MarkError(str(exc)) from exc

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..config import Config
 from ..units import UnitData
-from .report import RenderError, bundled_template, render_docx, safe_component, write_atomic
+from .report import RenderError, bundled_template, render_docx, safe_component, save_output
 
 EVIDENCE_TEMPLATES = {
     "roster": "印证_花名册.docx",
@@ -118,4 +118,4 @@ def make_zip(files: list[Path], target: Path) -> Path:
             for file in files:
                 archive.write(file, arcname=file.name)
 
-    return write_atomic(target, save)
+    return save_output(target, save)

@@ -7,23 +7,22 @@ file in the same folder and a rename, so a failed write never leaves a half-writ
 
 from __future__ import annotations
 
-import os
-import shutil
 import tempfile
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from ..config import Config
+from ..files import OutputError, write_atomic
 from ..units import UnitData
 
 SELF_ASSESSMENT_TEMPLATE = "自评报告.docx"
 _UNSAFE = set('/\\:*?"<>|') | {"\x00"}
 
 
-class RenderError(Exception):
+class RenderError(OutputError):
     """A document cannot be produced; the message is Chinese and says what to do."""
 
 
@@ -37,57 +36,6 @@ def safe_component(name: str) -> str:
     if not name or name in (".", "..") or any(c in _UNSAFE for c in name) or name.startswith("."):
         raise RenderError(f"单位名称“{name}”含有不能用作文件名的字符，请在配置中改用单位全称。")
     return name
-
-
-BACKUP_DIR = "旧版"
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-def keep_previous(target: Path) -> Path:
-    """Copy an existing ``target`` into ``旧版/`` beside it, stamped with its modification time
-    (a clerk may have edited the last version in Word). Returns the copy's path."""
-    stamp = datetime.fromtimestamp(target.stat().st_mtime).strftime("%Y%m%d-%H%M%S")
-    copy = target.parent / BACKUP_DIR / f"{target.stem}_{stamp}{target.suffix}"
-    copy.parent.mkdir(exist_ok=True)
-    shutil.copy2(target, copy)
-    return copy
-
-
-def write_atomic(target: Path, save: Callable[[Path], None], backup: bool = True) -> Path:
-    """Call ``save(temp_path)`` then rename onto ``target``; the temp file is removed on failure.
-    An existing ``target`` is first copied to ``旧版/`` (see `keep_previous`) when ``backup``.
-
-    Raises:
-        RenderError: the folder cannot be written, or the target is open in Word/WPS.
-    """
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp_name = tempfile.mkstemp(prefix=".~wenming-", suffix=target.suffix,
-                                         dir=target.parent)
-    except OSError as exc:
-        raise RenderError(f"无法在 {target.parent} 中写文件：{exc.strerror or exc}。"
-                          "请换一个输出文件夹（--out），或检查文件夹权限。") from exc
-    os.close(fd)
-    temp = Path(temp_name)
-    try:
-        save(temp)
-        os.chmod(temp, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual permissions
-        if backup and target.exists():
-            keep_previous(target)
-        os.replace(temp, target)
-    except PermissionError as exc:
-        raise RenderError(f"文件被占用，请关闭后重试：{target}") from exc
-    except OSError as exc:
-        raise RenderError(f"无法写入 {target}：{exc.strerror or exc}") from exc
-    finally:
-        if temp.exists():
-            temp.unlink()
-    return target
 
 
 Images = Callable[[Any], dict[str, Any]]
@@ -129,7 +77,15 @@ def render_docx(template: Path, context: dict[str, Any], target: Path,
         doc.render(context, jinja_env=env, autoescape=True)
     except TemplateError as exc:
         raise RenderError(f"模板 {template} 渲染失败：{exc}") from exc
-    return write_atomic(target, lambda temp: doc.save(str(temp)))
+    return save_output(target, lambda temp: doc.save(str(temp)))
+
+
+def save_output(target: Path, save: Callable[[Path], None]) -> Path:
+    """`files.write_atomic` with its OutputError reported as a RenderError."""
+    try:
+        return write_atomic(target, save)
+    except OutputError as exc:
+        raise RenderError(str(exc)) from exc
 
 
 def file_label(mask: bool, sample: bool) -> str:
@@ -217,7 +173,7 @@ def render_county(units: list[UnitData], config: Config, report: Any, out: Path,
     title = county_title(config)
     docx = render_docx(template or bundled_template(COUNTY_TEMPLATE),
                        county_context(summary, config, today=today), folder / f"{title}{label}.docx")
-    xlsx = write_atomic(folder / f"{config.county}新时代文明实践所（站）建设情况汇总表{label}.xlsx",
+    xlsx = save_output(folder / f"{config.county}新时代文明实践所（站）建设情况汇总表{label}.xlsx",
                         lambda temp: write_county_xlsx(summary, config, temp))
     return [docx, xlsx]
 
