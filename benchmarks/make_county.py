@@ -15,7 +15,7 @@ twice) and about 1% are odd but valid (phones as floats, dates as text, '√' fo
 
 Writers:
     --writer template  the project's own ``wenming_cli.xlsx_templates.write_workbook`` (styled
-                       cells, dropdowns; the default when it is fast enough, see README below)
+                       cells, dropdowns; the default: ~8 s for the 1× county, see README.md)
     --writer fast      openpyxl write_only mode, the same sheet layout (title row 1, header row 2
                        from ``header_text``, data from row 3; form sheets 项目|内容|说明) plus the
                        hidden ``_wenming`` marker sheet. No styles, no dropdowns.

@@ -9,6 +9,7 @@ stable code, a severity and Chinese message/hint; personal data in messages is m
 from __future__ import annotations
 
 import math
+import operator
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -34,6 +35,7 @@ class Problem:
 Parsed = tuple[T | None, list[Problem]]
 
 _SPACES = re.compile(r"[ \t\u3000\u00a0\r]+")
+_NEEDS_CLEANING = re.compile(r"[\t\n\r\u3000\u00a0\x0b\x0c\x1c-\x1f\x85\u2028\u2029]| {2}")
 _ALL_SPACE = re.compile(r"\s+|\u3000|\u00a0")
 
 
@@ -60,6 +62,8 @@ def clean_text(raw: object, keep_newlines: bool = False) -> str:
     """
     if raw is None:
         return ""
+    if type(raw) is str and not _NEEDS_CLEANING.search(raw):
+        return raw.strip()
     if isinstance(raw, bool):
         return "是" if raw else "否"
     if isinstance(raw, float):
@@ -94,7 +98,7 @@ _NEW_ID = re.compile(r"[0-9]{17}[0-9X]")
 
 def id_check_digit(first17: str) -> str:
     """GB 11643-1999 §5 check character for the first 17 digits (ISO 7064 MOD 11-2)."""
-    total = sum(int(d) * w for d, w in zip(first17, _ID_WEIGHTS, strict=True))
+    total = sum(map(operator.mul, map(int, first17), _ID_WEIGHTS))
     return _ID_CHECK[total % 11]
 
 
@@ -374,6 +378,8 @@ def parse_enum(raw: object, options: tuple[str, ...]) -> Parsed[str]:
 
     Code: enum-invalid (lists the allowed values).
     """
+    if type(raw) is str and raw in options:
+        return raw, []
     if _is_blank(raw):
         return None, []
     text = normalise_key(clean_text(raw))

@@ -10,12 +10,13 @@ import sys
 import time
 from datetime import date
 from enum import Enum
-from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 app = typer.Typer(
     name="wenming",
@@ -23,10 +24,27 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_show_locals=False,
-    rich_markup_mode="rich",
+    rich_markup_mode=None,  # plain help: `wenming --help` must not pay for importing rich
 )
-console = Console(soft_wrap=True)
-err_console = Console(stderr=True, soft_wrap=True)
+
+
+class _LazyConsole:
+    """A rich Console created on first use, so `wenming --help` never imports rich."""
+
+    def __init__(self, stderr: bool = False) -> None:
+        self._stderr = stderr
+        self._console: Console | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(stderr=self._stderr, soft_wrap=True)
+        return getattr(self._console, name)
+
+
+console: Any = _LazyConsole()
+err_console: Any = _LazyConsole(stderr=True)
 
 EXIT_OK, EXIT_DATA_ERRORS, EXIT_USAGE = 0, 1, 2
 
@@ -45,6 +63,8 @@ def _fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
 
 def bundled_sample_data() -> Path:
     """The sample data folder shipped inside the package."""
+    from importlib import resources
+
     return Path(str(resources.files("wenming_cli").joinpath("sample_data")))
 
 
@@ -152,7 +172,7 @@ def init_templates(
     console.print("填好后运行：wenming validate " + str(out))
 
 
-def _mark(issues: list[Any], out: Console) -> None:
+def _mark(issues: list[Any], out: Any) -> None:
     """Write the highlighted ``…_问题标注.xlsx`` copies and say where they are."""
     from .mark import MarkError, mark_all
 

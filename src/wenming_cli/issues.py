@@ -7,7 +7,7 @@ Codes are stable kebab-case strings; tests match codes and cells, never wording.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from .privacy import redact
@@ -78,7 +78,9 @@ class Issue:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict with the stable field names of DESIGN §5."""
-        return asdict(self)
+        return {"file": self.file, "sheet": self.sheet, "cell": self.cell, "row": self.row,
+                "column": self.column, "field": self.field, "code": self.code,
+                "severity": self.severity, "message": self.message, "hint": self.hint}
 
 
 @dataclass
