@@ -184,3 +184,28 @@ def test_report_refuses_blank_templates(tmp_path: Path) -> None:
 def test_version() -> None:
     result = runner.invoke(app, ["--version"])
     assert result.exit_code == 0 and result.output.startswith("wenming ")
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_report_all_every_unit(tmp_path: Path, jobs: str) -> None:
+    result = runner.invoke(app, ["report", "--all", "--jobs", jobs, "--data", str(SAMPLE),
+                                 "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    units = sorted(p.name for p in SAMPLE.iterdir() if p.is_dir())
+    assert f"共 {len(units)} 个填报单位，失败 0 个，数据有错误的 0 个。" in result.output
+    written = sorted(p.parent.name for p in tmp_path.rglob("*.docx"))
+    assert written == units  # one document per unit: 自评报告 for towns, 半年小结 for the others
+    assert (tmp_path / "县文旅局" / "县文旅局2022年上半年新时代文明实践志愿服务活动情况小结.docx").is_file()
+
+
+def test_report_all_keeps_going_after_a_bad_unit(tmp_path: Path) -> None:
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(SAMPLE / "城北街道", data / "城北街道")
+    (data / "城南街道").mkdir()
+    (data / "城南街道" / "志愿服务队伍花名册.xlsx").write_text("坏文件", encoding="utf-8")
+    result = runner.invoke(app, ["report", "--all", "--data", str(data), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 1
+    assert "失败 1 个" in result.output or "数据有错误的 1 个" in result.output
+    assert (tmp_path / "o" / "城北街道").is_dir()

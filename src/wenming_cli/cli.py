@@ -35,12 +35,17 @@ class _LazyConsole:
         self._stderr = stderr
         self._console: Console | None = None
 
-    def __getattr__(self, name: str) -> Any:
+    @property
+    def real(self) -> Console:
+        """The rich Console itself (for rich objects that need one, e.g. Progress)."""
         if self._console is None:
             from rich.console import Console
 
             self._console = Console(stderr=self._stderr, soft_wrap=True)
-        return getattr(self._console, name)
+        return self._console
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.real, name)
 
 
 console: Any = _LazyConsole()
@@ -277,6 +282,9 @@ def report(
                      "项目表、图片资料汇编）或 全部。"),
     ] = DocKind.self_assessment,
     pdf: Annotated[bool, typer.Option("--pdf", help="同时用 LibreOffice 转成 PDF。")] = False,
+    jobs: Annotated[
+        int, typer.Option("--jobs", min=1, max=64, help="--all 时同时处理几个单位（进程数）。")
+    ] = 1,
     make_zip: Annotated[
         bool, typer.Option("--zip", help="把生成的文档打成一个 .zip，便于发邮件报送。")
     ] = False,
@@ -312,7 +320,7 @@ def report(
     started = time.time()
     notes: list[str] = []
     if all_units:
-        _report_all(data_dir, config, out, not no_mask, label)
+        _report_all(data_dir, config, out, not no_mask, label, jobs)
         return
     try:
         if county:
@@ -405,43 +413,37 @@ def _check_unit_name(config: Any, name: str, is_town: bool) -> None:
                     + "、".join(list(config.units) + list(config.county_teams)))
 
 
-def _report_all(data_dir: Path, config: Any, out: Path, mask: bool, label: str) -> None:
+def _report_all(data_dir: Path, config: Any, out: Path, mask: bool, label: str,
+                jobs: int) -> None:
     """Every document for every unit found; one unit's failure does not stop the others."""
     from rich.progress import Progress
     from rich.table import Table
 
-    from .issues import Report
-    from .render.report import RenderError, render_unit
+    from .render.batch import Outcome, render_all
     from .units import discover
-    from .validate import load_unit
 
     sources = discover([data_dir])
     if not sources:
         raise _fail(f"{data_dir} 中没有填报单位文件夹。")
-    rows: list[tuple[str, str, str]] = []
-    failed = with_errors = 0
-    with Progress(console=err_console, transient=True) as progress:
+    with Progress(console=err_console.real, transient=True) as progress:
         task = progress.add_task("生成文档", total=len(sources))
-        for source in sources:
-            progress.update(task, description=f"生成 {source.name}")
-            unit_report = Report()
-            unit = load_unit(source, config, unit_report)
-            try:
-                paths = render_unit(unit, config, out, mask=mask, label=label)
-                note = f"数据有 {len(unit_report.errors)} 个错误" if unit_report.errors else "成功"
-                with_errors += bool(unit_report.errors)
-                rows.extend((source.name, str(p), note) for p in paths)
-            except RenderError as exc:
-                failed += 1
-                rows.append((source.name, "—", f"失败：{exc}"))
-            progress.advance(task)
+
+        def done(outcome: Outcome) -> None:
+            progress.update(task, advance=1, description=f"已完成 {outcome.unit}")
+
+        outcomes = render_all(sources, config, out, mask, label, jobs=jobs, done=done)
     table = Table(title="生成结果", title_justify="left")
     for header in ("填报单位", "文件", "结果"):
         table.add_column(header, overflow="fold")
-    for name, path, note in rows:
-        style = "green" if note == "成功" else ("red" if note.startswith("失败") else "yellow")
-        table.add_row(name, path, f"[{style}]{note}[/]")
+    for o in outcomes:
+        if o.failure:
+            table.add_row(o.unit, "—", f"[red]失败：{o.failure}[/]")
+        for path in o.paths:
+            note = f"[yellow]数据有 {o.data_errors} 个错误[/]" if o.data_errors else "[green]成功[/]"
+            table.add_row(o.unit, path, note)
     console.print(table)
+    failed = sum(1 for o in outcomes if o.failure)
+    with_errors = sum(1 for o in outcomes if o.data_errors)
     console.print(f"共 {len(sources)} 个填报单位，失败 {failed} 个，数据有错误的 {with_errors} 个。")
     if failed or with_errors:
         raise typer.Exit(EXIT_DATA_ERRORS)

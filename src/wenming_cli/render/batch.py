@@ -1,0 +1,69 @@
+"""`wenming report --all`: every document of every 填报单位, optionally in several processes.
+
+Each unit is read, validated and rendered on its own, so one unit's bad data or failed document
+never stops the others. With ``jobs`` > 1 the units are spread over a process pool (one unit is
+independent work; a province is then a ``--jobs N`` away).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..config import Config
+from ..units import UnitSource
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one unit: files written, data errors found, or why it failed."""
+
+    unit: str
+    paths: tuple[str, ...] = ()
+    data_errors: int = 0
+    failure: str = ""
+
+
+def render_source(source: UnitSource, config: Config, out: Path, mask: bool,
+                  label: str) -> Outcome:
+    """Read, validate and render one unit (module-level, so a process pool can run it)."""
+    from ..files import OutputError
+    from ..issues import Report
+    from ..validate import load_unit
+    from .report import render_unit
+
+    report = Report()
+    try:
+        unit = load_unit(source, config, report)
+        if set(unit.files) <= unit.empty:
+            return Outcome(source.name, failure="表格还没有填写数据")
+        paths = render_unit(unit, config, out, mask=mask, label=label)
+    except OutputError as exc:
+        return Outcome(source.name, failure=str(exc))
+    return Outcome(source.name, tuple(str(p) for p in paths), len(report.errors))
+
+
+def render_all(sources: list[UnitSource], config: Config, out: Path, mask: bool, label: str,
+               jobs: int = 1, done: Callable[[Outcome], None] | None = None) -> list[Outcome]:
+    """`render_source` for every unit, in ``jobs`` processes; ``done`` is called as each ends.
+
+    Returns the outcomes in the order of ``sources``.
+    """
+    outcomes: dict[str, Outcome] = {}
+
+    def finish(outcome: Outcome) -> None:
+        outcomes[outcome.unit] = outcome
+        if done is not None:
+            done(outcome)
+
+    if jobs <= 1 or len(sources) <= 1:
+        for source in sources:
+            finish(render_source(source, config, out, mask, label))
+    else:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            futures = [pool.submit(render_source, s, config, out, mask, label) for s in sources]
+            for future in as_completed(futures):
+                finish(future.result())
+    return [outcomes[s.name] for s in sources]
