@@ -254,9 +254,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"    {fmt_s(b['elapsed'])}, {b['rss']:.0f} MB, {b.get('issues')} issues",
                   flush=True)
         c: dict[str, tuple[str, dict[str, Any]]] = {}
-        for option in ("--all", "--county"):
+        for option in ("--all", "--all --jobs 2", "--county"):
             print(f"(c) wenming report {option} …", flush=True)
-            cmd = [*WENMING, "report", option, "--data", str(data), "--out", str(out_dir)]
+            cmd = [*WENMING, "report", *option.split(), "--data", str(data), "--out", str(out_dir)]
             state, first = availability(cmd)
             c[option] = (state, measure(cmd, rep, warmup=0) if state == "ok" else first)
             print(f"    {state}", flush=True)
