@@ -462,9 +462,8 @@ def status(
     """报送情况：每个应报单位是否已交、交了哪些表、是否按时、有无错误（需电话催报的排在前面）。"""
     import json
 
-    from rich.table import Table
-
     from .files import OutputError, write_atomic
+    from .output import print_status
     from .status import collect_status, write_status_xlsx
 
     data_dir = resolve_data_dir(data)
@@ -474,22 +473,7 @@ def status(
         sys.stdout.write(json.dumps([s.to_dict() for s in statuses], ensure_ascii=False, indent=2)
                          + "\n")
     else:
-        table = Table(title=f"材料报送情况（截止 {config.deadline:%m月%d日 %H:%M}）",
-                      title_justify="left")
-        for header in ("单位", "类别", "状态", "已交工作簿", "最后修改", "错误", "警告"):
-            table.add_column(header, overflow="fold")
-        styles = {"未报送": "red", "逾期": "red", "有错误": "yellow", "待补全": "yellow",
-                  "合格": "green"}
-        for s in statuses:
-            table.add_row(s.name, s.kind, f"[{styles[s.state]}]{s.state}[/]",
-                          "、".join(s.workbooks) or "—",
-                          f"{s.last_modified:%m-%d %H:%M}" if s.last_modified else "—",
-                          str(s.errors) if s.present else "—",
-                          str(s.warnings) if s.present else "—")
-        console.print(table)
-        todo = [s for s in statuses if s.state in ("未报送", "逾期", "有错误")]
-        console.print(f"应报 {len(statuses)} 个，已报 {sum(s.present for s in statuses)} 个；"
-                      f"需要电话联系 {len(todo)} 个。")
+        print_status(console, statuses, config)
     if xlsx is not None:
         try:
             write_atomic(xlsx, lambda temp: write_status_xlsx(statuses, config, temp))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.table import Table
@@ -13,6 +13,10 @@ from .criteria import Checklist
 from .figures import format_rate
 from .issues import Issue
 from .validate import ValidationResult
+
+if TYPE_CHECKING:
+    from .config import Config
+    from .status import UnitStatus
 
 _STATUS_STYLE = {"达标": "green", "待完善": "yellow", "缺项": "red"}
 
@@ -120,3 +124,23 @@ def print_summary(console: Console, result: ValidationResult) -> None:
         console.print(f"[green]没有错误[/]，有 {warnings} 个警告，建议核对。")
     else:
         console.print("[green]没有发现问题。[/]")
+
+
+def print_status(console: Console, statuses: list[UnitStatus], config: Config) -> None:
+    """The 报送情况 table (phone-list order) and a closing count line."""
+    table = Table(title=f"材料报送情况（截止 {config.deadline:%m月%d日 %H:%M}）",
+                  title_justify="left")
+    for header in ("单位", "类别", "状态", "已交工作簿", "最后修改", "错误", "警告"):
+        table.add_column(header, overflow="fold")
+    styles = {"未报送": "red", "逾期": "red", "有错误": "yellow", "待补全": "yellow",
+              "合格": "green"}
+    for s in statuses:
+        table.add_row(s.name, s.kind, f"[{styles[s.state]}]{s.state}[/]",
+                      "、".join(s.workbooks) or "—",
+                      f"{s.last_modified:%m-%d %H:%M}" if s.last_modified else "—",
+                      str(s.errors) if s.present else "—",
+                      str(s.warnings) if s.present else "—")
+    console.print(table)
+    todo = [s for s in statuses if s.state in ("未报送", "逾期", "有错误")]
+    console.print(f"应报 {len(statuses)} 个，已报 {sum(s.present for s in statuses)} 个；"
+                  f"需要电话联系 {len(todo)} 个。")
