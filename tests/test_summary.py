@@ -6,6 +6,7 @@ from collections import Counter
 from datetime import date
 from pathlib import Path
 
+import pytest
 from docx import Document
 from docx.oxml.ns import qn
 from typer.testing import CliRunner
@@ -79,3 +80,23 @@ def test_unit_report_cli(make_book: MakeBook, tmp_path: Path) -> None:
     assert result.exit_code == 2 and "县文旅局" in result.output
     both = runner.invoke(app, ["report", "--town", "城北街道", "--county", "--data", str(SAMPLE)])
     assert both.exit_code == 2 and "请选择一项" in both.output
+
+
+def test_chart_embedded_or_left_out_with_a_note(tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    import zipfile
+
+    from wenming_cli.render import chart
+
+    args = ["report", "--unit", "县文旅局", "--data", str(SAMPLE)]
+    result = runner.invoke(app, [*args, "--out", str(tmp_path / "a")])
+    assert result.exit_code == 0, result.output
+    (doc,) = (tmp_path / "a" / "县文旅局").glob("*.docx")
+    media = [n for n in zipfile.ZipFile(doc).namelist() if n.startswith("word/media/")]
+    if chart.cjk_font() is not None:
+        assert len(media) == 1
+    monkeypatch.setattr(chart, "cjk_font", lambda: None)
+    result = runner.invoke(app, [*args, "--out", str(tmp_path / "b")])
+    assert result.exit_code == 0 and "没有找到中文字体，统计图已省略" in result.output
+    (doc,) = (tmp_path / "b" / "县文旅局").glob("*.docx")
+    assert not [n for n in zipfile.ZipFile(doc).namelist() if n.startswith("word/media/")]

@@ -52,7 +52,7 @@ def test_context_builders_give_exactly_the_documented_keys(config: Config) -> No
         "自评报告.docx": set(self_assessment_context(town, build_checklist(town, config), config)),
         "半年小结.docx": set(summary_context(town, config)) | {"chart"},
         "全县汇总.docx": set(county_context(build_county(result.units, config, result.report),
-                                             config)),
+                                             config)) | {"chart"},
         "印证_花名册.docx": set(roster_context(town, config)),
         "印证_活动计划一览表.docx": set(activities_context(town, config)),
         "印证_项目表.docx": set(projects_context(town, config)),

@@ -16,6 +16,7 @@ Both are GB/T 9704 documents built with :mod:`wenming_cli.render.gbt9704`.  Cont
     全县汇总.docx
         title, opening, signature, report_date, annex_title: str
         overview, findings, minzheng, problems, measures, not_submitted: list[str]
+        chart: docxtpl.InlineImage | ''                               after 一、总体情况
         key_projects: list[{seq, unit, name, type, field, team}]      after the 民政局 section
         towns: list[{seq, name, stations, villages, coverage, teams, teams_8n, volunteers,
                      registered, activities, projects, general, special, mutual, met,
@@ -282,6 +283,7 @@ def build_county_summary(doc: DocumentObject) -> None:
     para(doc, "{{ opening }}")
     para(doc, "一、总体情况", g.STYLE_H1)
     loop(doc, "overview", "p")
+    para(doc, "{{ chart }}", g.STYLE_FIGURE)
     para(doc, "二、各镇（街道）对标情况", g.STYLE_H1)
     loop(doc, "findings", "p")
     para(doc, "三、志愿者和志愿服务队伍登记注册情况（县民政局）", g.STYLE_H1)

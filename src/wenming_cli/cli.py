@@ -326,7 +326,7 @@ def report(
         if county:
             result = validate_paths([data_dir], config)
             paths = render_county(result.units, config, result.report, out, template=template,
-                                  label=label)
+                                  label=label, notes=notes)
         else:
             name = town or unit or ""
             _check_unit_name(config, name, is_town=bool(town))

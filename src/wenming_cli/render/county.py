@@ -12,6 +12,7 @@ from typing import Any
 from ..config import Config
 from ..county import CountySummary, TownRow
 from ..figures import format_rate
+from ..units import UnitData
 from .context import clean, cn_date, ordinal, period_label
 
 
@@ -178,3 +179,18 @@ def write_county_xlsx(summary: CountySummary, config: Config, target: Path) -> N
     missing.column_dimensions["A"].width = 20
     missing.column_dimensions["B"].width = 30
     wb.save(target)
+
+
+def county_activity_table(units: list[UnitData], config: Config) -> dict[str, Any]:
+    """Activities held in the period by every unit, as ``by_month``/``by_category`` rows (the
+    shape the chart hook reads)."""
+    from ..figures import compute_figures, period_months
+    from ..schema.activities import ACTIVITY_CATEGORIES
+
+    held = [a for u in units for a in compute_figures(u, config).held]
+    months = [{"month": f"{m}月", "count": str(sum(1 for a in held if a.held_on
+                                                 and (a.held_on.year, a.held_on.month) == (y, m)))}
+              for y, m in period_months(config.period_start, config.period_end)]
+    categories = [{"category": c, "count": str(sum(1 for a in held if a.category == c))}
+                  for c in ACTIVITY_CATEGORIES]
+    return {"by_month": months, "by_category": categories}

@@ -136,6 +136,7 @@ def render_summary(unit: UnitData, config: Config, out: Path, template: Path | N
 
 
 def _chart_images(context: dict[str, Any], png: Path, notes: list[str] | None) -> Images:
+    """The ``chart`` image hook from a context's ``by_month``/``by_category`` rows."""
     from .chart import activity_chart
 
     months = [(r["month"], int(r["count"])) for r in context["by_month"]]
@@ -157,7 +158,7 @@ def _chart_images(context: dict[str, Any], png: Path, notes: list[str] | None) -
 
 def render_county(units: list[UnitData], config: Config, report: Any, out: Path,
                   template: Path | None = None, today: date | None = None,
-                  label: str = "") -> list[Path]:
+                  label: str = "", notes: list[str] | None = None) -> list[Path]:
     """Write the 全县汇总 .docx and .xlsx into ``out/全县汇总/``; returns both paths.
 
     Args:
@@ -166,13 +167,17 @@ def render_county(units: list[UnitData], config: Config, report: Any, out: Path,
         RenderError: see `render_docx` and `write_atomic`.
     """
     from ..county import build_county
-    from .county import county_context, county_title, write_county_xlsx
+    from .county import county_activity_table, county_context, county_title, write_county_xlsx
 
     summary = build_county(units, config, report)
     folder = out / "全县汇总"
     title = county_title(config)
-    docx = render_docx(template or bundled_template(COUNTY_TEMPLATE),
-                       county_context(summary, config, today=today), folder / f"{title}{label}.docx")
+    context = county_context(summary, config, today=today)
+    with tempfile.TemporaryDirectory(prefix="wenming-") as tmp:
+        images = _chart_images(county_activity_table(units, config), Path(tmp) / "chart.png",
+                               notes)
+        docx = render_docx(template or bundled_template(COUNTY_TEMPLATE), context,
+                           folder / f"{title}{label}.docx", images)
     xlsx = save_output(folder / f"{config.county}新时代文明实践所（站）建设情况汇总表{label}.xlsx",
                         lambda temp: write_county_xlsx(summary, config, temp))
     return [docx, xlsx]

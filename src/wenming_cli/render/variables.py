@@ -44,6 +44,7 @@ TEMPLATE_VARIABLES: dict[str, dict[str, str]] = {
         "title": "标题，如“西乡县新时代文明实践所（站）建设情况汇总报告”",
         "opening": "开头段",
         "overview": "一、总体情况：段落列表",
+        "chart": "全县各月、各类活动统计图（图片；系统无中文字体时为空）",
         "towns": "附件汇总表行：seq name stations villages coverage teams teams_8n volunteers "
                  "registered activities projects general special mutual met pending missing "
                  "problems handed_in",
