@@ -111,3 +111,18 @@ def test_init_report_templates_copies_all(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     copied = sorted(p.name for p in (tmp_path / "报告模板").iterdir())
     assert copied == sorted(TEMPLATE_VARIABLES)
+
+
+def test_issue_codes_registry_matches_the_source() -> None:
+    import re
+
+    from wenming_cli.codes import ISSUE_CODES, codes_markdown
+
+    source = ROOT / "src" / "wenming_cli"
+    literals: set[str] = set()
+    for path in source.rglob("*.py"):
+        if path.name != "codes.py":
+            literals |= set(re.findall(r'"([a-z]+(?:-[a-z0-9]+)+)"', path.read_text("utf-8")))
+    not_codes = {"init-templates", "yyyy-mm-dd"} | {c for c in literals if c.startswith("utf-")}
+    assert literals - not_codes == set(ISSUE_CODES)
+    assert codes_markdown() in (ROOT / "README.md").read_text(encoding="utf-8")

@@ -269,3 +269,19 @@ def test_assessment_rows_without_narrative(make_book: MakeBook, unit_dir: Path,
     item = {r.item.code: r for r in build_checklist(unit, config).items}
     assert item["1.2"].entry_gaps and item["1.6"].entry_gaps  # no 整改措施 for 基本达标
     assert item["1.4"].status == "达标"
+
+
+def test_photo_unreadable_and_case_insensitive(make_book: MakeBook, unit_dir: Path,
+                                               config: Config) -> None:
+    from PIL import Image
+
+    photos = unit_dir / "图片资料"
+    photos.mkdir()
+    Image.new("RGB", (40, 30), "blue").save(photos / "好图.JPG")
+    (photos / "坏图.jpg").write_text("不是图片", encoding="utf-8")
+    base = {"name": "宣讲", "category": "宣传宣讲党的政策", "plan_time": "2022年3月",
+            "status": "已开展", "held_on": "2022-3-5"}
+    make_book("activities", {"活动": [{**base, "photos": "好图.jpg"},
+                                      {**base, "photos": "坏图.jpg、没有.jpg"}]})
+    found = codes_at(run(unit_dir, config))
+    assert found == {("photo-unreadable", "活动!N4"), ("photo-missing", "活动!N4")}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from .cells import id_gender
@@ -118,16 +119,28 @@ def _out_of_year(value: date, config: Config) -> bool:
     return value.year != config.year
 
 
-def _photo_names(unit: UnitData) -> set[str]:
-    """Lower-cased file names in 图片资料 (Windows names are case-insensitive)."""
+def _photo_names(unit: UnitData) -> dict[str, Path]:
+    """Files in 图片资料 by lower-cased name (Windows names are case-insensitive)."""
     if not unit.photo_dir.is_dir():
-        return set()
-    return {p.name.lower() for p in unit.photo_dir.iterdir() if p.is_file()}
+        return {}
+    return {p.name.lower(): p for p in unit.photo_dir.iterdir() if p.is_file()}
+
+
+def _photo_readable(path: Path) -> bool:
+    """True when Pillow recognises ``path`` as an image (header check, no full decode)."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as image:
+            image.verify()
+    except (OSError, UnidentifiedImageError, SyntaxError, ValueError, Image.DecompressionBombError):
+        return False
+    return True
 
 
 def _activity_checks(unit: UnitData, config: Config) -> Iterable[Issue]:
     team_names = {t.name for t in unit.teams if t.name}
-    photos = _photo_names(unit) if any(a.photos for a in unit.activities) else set()
+    photos = _photo_names(unit) if any(a.photos for a in unit.activities) else {}
     for act in unit.activities:
         if (act.status == "已开展" and act.held_on is None
                 and ("活动", act.row, "held_on") not in unit.bad_cells):
@@ -146,6 +159,10 @@ def _activity_checks(unit: UnitData, config: Config) -> Iterable[Issue]:
                      f"责任队伍“{act.team}”不在花名册“队伍”表中",
                      "请核对队伍名称，与花名册保持一致；县级或外单位队伍可在备注说明。")
         for name in act.photos or ():
+            if name.lower() in photos and not _photo_readable(photos[name.lower()]):
+                yield at(unit, act, "photos", "photo-unreadable", WARNING,
+                         f"图片资料“{name}”无法打开（不是图片或已损坏）",
+                         "请换成 JPG 或 PNG 格式的照片，文件名与表中一致。")
             if name.lower() not in photos:
                 yield at(unit, act, "photos", "photo-missing", WARNING,
                          f"图片资料“{name}”在“图片资料”文件夹中找不到",
