@@ -209,3 +209,62 @@ def test_report_all_keeps_going_after_a_bad_unit(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "失败 1 个" in result.output or "数据有错误的 1 个" in result.output
     assert (tmp_path / "o" / "城北街道").is_dir()
+
+
+def test_option_combinations_refused(tmp_path: Path) -> None:
+    base = ["report", "--data", str(SAMPLE), "--out", str(tmp_path)]
+    cases = {
+        ("--town", "城北街道", "--no-mask", "--zip"): "不能打包报送",
+        ("--all", "--pdf"): "请对单个单位使用",
+        ("--county", "--zip"): "--zip 用于单个填报单位",
+        ("--unit", "县文旅局", "--kind", "自评报告"): "不写自评报告",
+    }
+    for args, message in cases.items():
+        result = runner.invoke(app, [*base, *args])
+        assert result.exit_code == 2 and message in result.output, args
+    assert not any(tmp_path.iterdir())
+
+
+def test_report_refuses_unreadable_workbook(tmp_path: Path) -> None:
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(SAMPLE / "城北街道", data / "城北街道")
+    (data / "城北街道" / "志愿服务项目表.xlsx").write_bytes(b"PK\x03\x04 truncated")
+    result = runner.invoke(app, ["report", "--town", "城北街道", "--data", str(data),
+                                 "--out", str(tmp_path / "o")])
+    assert result.exit_code == 2 and "志愿服务项目表.xlsx 无法读取" in result.output
+    assert not (tmp_path / "o").exists()
+
+
+def test_force_keeps_the_filled_workbook(tmp_path: Path) -> None:
+    import shutil
+
+    shutil.copytree(SAMPLE / "城北街道", tmp_path / "城北街道")
+    filled = (tmp_path / "城北街道" / "志愿服务队伍花名册.xlsx").read_bytes()
+    result = runner.invoke(app, ["init-templates", "--out", str(tmp_path), "--town", "城北街道",
+                                 "--force"])
+    assert result.exit_code == 0 and "原文件备份到" in result.output
+    (kept,) = (tmp_path / "城北街道" / "旧版").glob("志愿服务队伍花名册_*.xlsx")
+    assert kept.read_bytes() == filled
+
+
+def test_free_text_personal_data_is_masked_in_documents(tmp_path: Path) -> None:
+    import shutil
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    data = tmp_path / "data"
+    shutil.copytree(SAMPLE / "城北街道", data / "城北街道")
+    path = data / "城北街道" / "基本情况与自评表.xlsx"
+    wb = load_workbook(path)
+    wb["自评"]["D3"] = "联系人电话13812345678，身份证610724199111217848。"
+    wb.save(path)
+    result = runner.invoke(app, ["report", "--town", "城北街道", "--data", str(data),
+                                 "--out", str(tmp_path / "o")])
+    assert result.exit_code == 0, result.output
+    (doc,) = (tmp_path / "o" / "城北街道").glob("*.docx")
+    xml = zipfile.ZipFile(doc).read("word/document.xml").decode()
+    assert "13812345678" not in xml and "610724199111217848" not in xml
+    assert "138****5678" in xml and "610724********7848" in xml

@@ -110,4 +110,4 @@ def test_zip_and_missing_libreoffice(tmp_path: Path, monkeypatch: pytest.MonkeyP
     (archive,) = tmp_path.glob("城北街道_自评材料_*.zip")
     names = sorted(zipfile.ZipFile(archive).namelist())
     assert names == sorted(p.name for p in (tmp_path / "城北街道").glob("*.docx"))
-    assert len(names) == 5
+    assert len(names) == 6  # 自评报告, 半年小结, 3 印证资料 tables, 图片资料汇编

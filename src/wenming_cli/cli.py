@@ -167,6 +167,11 @@ def init_templates(
                 skipped += 1
                 continue
             try:
+                if path.exists():
+                    from .files import keep_previous
+
+                    kept = keep_previous(path)
+                    console.print(f"[yellow]已覆盖：[/]{path}（原文件备份到 {kept}）")
                 write_workbook(path, spec, setup, config)
             except OSError as exc:
                 raise _fail(f"无法写入 {path}：{exc.strerror or exc}。若文件在 Excel/WPS 中打开，"
@@ -277,10 +282,10 @@ def report(
     ] = False,
     county: Annotated[bool, typer.Option("--county", help="生成全县汇总（.docx 和 .xlsx）。")] = False,
     kind: Annotated[
-        DocKind,
+        DocKind | None,
         typer.Option("--kind", help="要生成的文档：自评报告、半年小结、印证资料（花名册、活动计划一览表、"
-                     "项目表、图片资料汇编）或 全部。"),
-    ] = DocKind.self_assessment,
+                     "项目表、图片资料汇编）或 全部。默认：镇（街道）自评报告，县级单位半年小结。"),
+    ] = None,
     pdf: Annotated[bool, typer.Option("--pdf", help="同时用 LibreOffice 转成 PDF。")] = False,
     jobs: Annotated[
         int, typer.Option("--jobs", min=1, max=64, help="--all 时同时处理几个单位（进程数）。")
@@ -313,6 +318,17 @@ def report(
     if sum(chosen) != 1:
         raise _fail("请选择一项：--town 镇（街道）、--unit 县级单位、--all 全部 或 --county 全县汇总。\n"
                     "例如：wenming report --town 城北街道")
+    if no_mask and make_zip:
+        raise _fail("--no-mask 生成的是未遮挡身份证号、手机号的内部留存件，不能打包报送；"
+                    "请去掉 --no-mask 再加 --zip。")
+    if make_zip and (county or all_units):
+        raise _fail("--zip 用于单个填报单位（--town 或 --unit）。")
+    if all_units and (kind is not None or pdf or make_zip or template):
+        raise _fail("--all 为每个单位生成主文档（镇街自评报告、县级单位半年小结）；"
+                    "--kind、--pdf、--zip、--template 请对单个单位使用（--town 或 --unit）。")
+    if unit and kind is DocKind.self_assessment:
+        raise _fail("县级单位和县级志愿服务队不写自评报告；请用 --kind 半年小结 或 印证资料。")
+    kind = kind or (DocKind.self_assessment if town else DocKind.summary)
     data_dir = resolve_data_dir(data)
     config = _load_config(data_dir)
     sample = data is None and is_sample(data_dir)
@@ -340,6 +356,10 @@ def report(
             if not result.units:
                 raise _fail(f"{folder} 中没有找到 Excel 工作簿。")
             the_unit = result.units[0]
+            if result.report.unreadable:
+                names = "、".join(sorted({Path(i.file).name for i in result.report.unreadable}))
+                raise _fail(f"{names} 无法读取，生成的文档会缺少这些数据。请先运行 wenming validate "
+                            f"{folder} 按提示处理后再生成。")
             if set(the_unit.files) <= the_unit.empty:
                 raise _fail(f"{folder} 中的表格还没有填写数据，无法生成文档。请先填写模板，"
                             f"再运行 wenming validate 检查。", EXIT_DATA_ERRORS)
@@ -347,9 +367,7 @@ def report(
             if town and kind in (DocKind.self_assessment, DocKind.everything):
                 paths.append(render_self_assessment(the_unit, config, out, mask=not no_mask,
                                                     template=template, label=label))
-            if (unit and kind in (DocKind.self_assessment, DocKind.everything)) or (
-                kind is DocKind.summary
-            ):
+            if kind in (DocKind.summary, DocKind.everything):
                 paths.append(render_summary(the_unit, config, out, template=template,
                                             label=label, notes=notes))
             if kind in (DocKind.evidence, DocKind.everything):
@@ -358,9 +376,8 @@ def report(
         if pdf:
             paths.extend(to_pdf([p for p in paths if p.suffix == ".docx"], notes))
         if make_zip:
-            if county:
-                raise _fail("--zip 用于单个填报单位（--town 或 --unit）。")
-            paths.append(package_zip(paths, out / zip_name(town or unit or "", date.today())))
+            target = out / zip_name(town or unit or "", date.today(), label)
+            paths.append(package_zip(paths, target))
     except RenderError as exc:
         raise _fail(str(exc)) from exc
     for path in paths:

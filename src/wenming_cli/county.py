@@ -91,7 +91,7 @@ def build_county(units: list[UnitData], config: Config, report: Report) -> Count
     checklists: dict[str, Checklist] = {}
     for town in config.towns:
         found = by_name.get(town.name)
-        if found is None:
+        if found is None or set(found.files) <= found.empty:  # nothing, or blank templates
             rows.append(TownRow(town.name, False, villages=len(town.villages)))
             continue
         row, checklist = _town_row(found, config, errors_by_folder.get(town.name, 0))
@@ -125,8 +125,9 @@ def build_county(units: list[UnitData], config: Config, report: Report) -> Count
     missing: dict[str, list[str]] = {}
     expected = ([(t.name, "town") for t in config.towns] + [(n, "unit") for n in config.units]
                 + [(n, "team") for n in config.county_teams])
+    filled = {u.name for u in units if not set(u.files) <= u.empty}
     for name, kind in expected:
-        if name not in by_name:
+        if name not in filled:
             missing.setdefault(KIND_LABELS[kind], []).append(name)
     return CountySummary(
         rows, total,

@@ -128,12 +128,12 @@ def print_summary(console: Console, result: ValidationResult) -> None:
 
 def print_status(console: Console, statuses: list[UnitStatus], config: Config) -> None:
     """The 报送情况 table (phone-list order) and a closing count line."""
-    table = Table(title=f"材料报送情况（截止 {config.deadline:%m月%d日 %H:%M}）",
+    table = Table(title=f"材料报送情况（截止 {config.deadline:%Y年%m月%d日 %H:%M}）",
                   title_justify="left")
     for header in ("单位", "类别", "状态", "已交工作簿", "最后修改", "错误", "警告"):
         table.add_column(header, overflow="fold")
-    styles = {"未报送": "red", "逾期": "red", "有错误": "yellow", "待补全": "yellow",
-              "合格": "green"}
+    styles = {"未报送": "red", "未填写": "red", "逾期": "red", "有错误": "yellow",
+              "待补全": "yellow", "合格": "green"}
     for s in statuses:
         table.add_row(s.name, s.kind, f"[{styles[s.state]}]{s.state}[/]",
                       "、".join(s.workbooks) or "—",
@@ -141,6 +141,8 @@ def print_status(console: Console, statuses: list[UnitStatus], config: Config) -
                       str(s.errors) if s.present else "—",
                       str(s.warnings) if s.present else "—")
     console.print(table)
-    todo = [s for s in statuses if s.state in ("未报送", "逾期", "有错误")]
-    console.print(f"应报 {len(statuses)} 个，已报 {sum(s.present for s in statuses)} 个；"
+    from .status import PHONE_STATES
+
+    todo = [s for s in statuses if s.state in PHONE_STATES]
+    console.print(f"应报 {len(statuses)} 个，已报 {sum(s.present and s.filled for s in statuses)} 个；"
                   f"需要电话联系 {len(todo)} 个。")

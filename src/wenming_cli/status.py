@@ -20,6 +20,11 @@ from .schema import WORKBOOKS
 from .units import UnitSource, discover, owns_file
 from .validate import validate_units
 
+PHONE_STATES = ("未报送", "未填写", "逾期", "有错误")
+"""States the office must phone about."""
+STATES = ("未报送", "未填写", "逾期", "有错误", "待补全", "合格")
+"""States in the order the office phones: nothing, blank templates, late, errors, incomplete."""
+
 
 @dataclass
 class UnitStatus:
@@ -33,12 +38,15 @@ class UnitStatus:
     errors: int = 0
     warnings: int = 0
     on_time: bool | None = None  # None when nothing handed in
+    filled: bool = True  # False when every workbook is still a blank template
 
     @property
     def state(self) -> str:
-        """未报送 / 逾期 / 有错误 / 待补全 / 合格 — the phone-list order."""
+        """未报送 / 未填写 / 逾期 / 有错误 / 待补全 / 合格 — the phone-list order."""
         if not self.present:
             return "未报送"
+        if not self.filled:
+            return "未填写"
         if self.on_time is False:
             return "逾期"
         if self.errors:
@@ -50,7 +58,7 @@ class UnitStatus:
     @property
     def priority(self) -> int:
         """Sort key: the units to phone first."""
-        return ["未报送", "逾期", "有错误", "待补全", "合格"].index(self.state)
+        return STATES.index(self.state)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON shape (stable names)."""
@@ -93,7 +101,7 @@ def collect_status(data_dir: Path, config: Config) -> list[UnitStatus]:
         errors, warnings = counts.get(name, [0, 0])
         statuses.append(UnitStatus(
             name, label, True, [titles[k] for k in titles if k in unit.files], modified,
-            errors, warnings, modified <= config.deadline,
+            errors, warnings, modified <= config.deadline, filled=not set(unit.files) <= unit.empty,
         ))
     return sorted(statuses, key=lambda s: s.priority)
 
@@ -124,7 +132,7 @@ def write_status_xlsx(statuses: list[UnitStatus], config: Config, target: Path) 
             s.errors if s.present else "", s.warnings if s.present else "",
             {True: "按时", False: "逾期", None: ""}[s.on_time],
         ])
-        if s.state in ("未报送", "逾期", "有错误"):
+        if s.state in PHONE_STATES:
             ws.cell(row=ws.max_row, column=3).font = Font(color="C00000", bold=True)
     for letter, width in zip("ABCDEFGH", (22, 18, 9, 60, 17, 7, 7, 9), strict=True):
         ws.column_dimensions[letter].width = width

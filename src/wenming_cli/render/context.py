@@ -14,7 +14,7 @@ from typing import Any
 from ..config import Config
 from ..criteria import Checklist
 from ..figures import Figures, format_rate
-from ..privacy import mask_id_card, mask_phone
+from ..privacy import mask_id_card, mask_phone, redact
 from ..schema.activities import ACTIVITY_CATEGORIES
 from ..schema.projects import PROJECT_TYPES
 from ..units import UnitData
@@ -33,7 +33,9 @@ def clean(value: object) -> str:
     if value is None:
         return ""
     text = str(value).replace("\r\n", "\n").replace("\r", "\n").replace("\x0b", "\n")
-    return _CONTROL.sub("", text)
+    # ID-like and phone-like digit runs in free text (a 自评情况, an activity name) are masked:
+    # documents go out for 报送 and must not carry anyone's full ID or mobile (privacy.redact)
+    return redact(_CONTROL.sub("", text))
 
 
 def cn_date(value: date) -> str:

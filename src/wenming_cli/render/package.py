@@ -106,9 +106,10 @@ def to_pdf(documents: list[Path], notes: list[str]) -> list[Path]:
     return pdfs
 
 
-def zip_name(unit_name: str, today: date) -> str:
-    """'城北街道_自评材料_20220714.zip' — the name the county office asked for."""
-    return f"{safe_component(unit_name)}_自评材料_{today:%Y%m%d}.zip"
+def zip_name(unit_name: str, today: date, label: str = "") -> str:
+    """'城北街道_自评材料_20220714.zip' — the name the county office asked for (``label`` such as
+    （示例数据） goes before the suffix)."""
+    return f"{safe_component(unit_name)}_自评材料_{today:%Y%m%d}{label}.zip"
 
 
 def make_zip(files: list[Path], target: Path) -> Path:
