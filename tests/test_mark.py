@@ -115,7 +115,9 @@ def test_remarking_overwrites_the_previous_copy(bad_roster: Path, unit_dir: Path
     assert ws["B3"].comment is None and ws["B3"].fill.fill_type is None
     assert ws["C4"].fill.fgColor.rgb.endswith(WARNING_FILL)
     assert sorted(p.name for p in unit_dir.iterdir()) == [
-        "志愿服务队伍花名册.xlsx", "志愿服务队伍花名册_问题标注.xlsx"]
+        "志愿服务队伍花名册.xlsx", "志愿服务队伍花名册_问题标注.xlsx", "旧版"]
+    (kept,) = (unit_dir / "旧版").iterdir()  # the first copy (maybe typed into) is kept
+    assert load_workbook(kept)["队员"]["B3"].comment is not None
 
 
 def test_validate_again_skips_the_marked_copy(bad_roster: Path, unit_dir: Path,
@@ -128,7 +130,7 @@ def test_validate_again_skips_the_marked_copy(bad_roster: Path, unit_dir: Path,
     assert mark_all(again) == copies
     assert mark_all([issue(copies[0], "队员", "B3")]) == []  # never marks a marked copy
     assert sorted(p.name for p in unit_dir.iterdir()) == [
-        "志愿服务队伍花名册.xlsx", "志愿服务队伍花名册_问题标注.xlsx"]
+        "志愿服务队伍花名册.xlsx", "志愿服务队伍花名册_问题标注.xlsx", "旧版"]
 
 
 def test_marked_copies_are_skipped_but_look_alikes_are_not() -> None:

@@ -285,3 +285,24 @@ def test_photo_unreadable_and_case_insensitive(make_book: MakeBook, unit_dir: Pa
                                       {**base, "photos": "坏图.jpg、没有.jpg"}]})
     found = codes_at(run(unit_dir, config))
     assert found == {("photo-unreadable", "活动!N4"), ("photo-missing", "活动!N4")}
+
+
+def test_unknown_folder_name_suggests_the_right_one(tmp_path: Path, config: Config) -> None:
+    from wenming_cli.checks import _unit_name_hint
+
+    assert _unit_name_hint("城北街道 ", config) == "文件夹名前后多了空格，请改成“城北街道”。"
+    assert _unit_name_hint("西乡县文旅局", config).startswith("是不是“县文旅局”")
+
+
+def test_config_rejects_unknown_category_names(tmp_path: Path) -> None:
+    import pytest
+
+    from wenming_cli.config import ConfigError, load_config
+
+    (tmp_path / "wenming.toml").write_text(
+        '[thresholds]\nrequired_team_categories = ["党员", "应急"]\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="“应急”不是可选的名称"):
+        load_config(tmp_path)
+    (tmp_path / "wenming.toml").write_text("[thresholds]\ncoverage_rate = 90\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="90% 写 0.9"):
+        load_config(tmp_path)

@@ -195,8 +195,7 @@ def _profile_checks(unit: UnitData, config: Config) -> Iterable[Issue]:
     if unit.kind == "unknown":
         yield file_issue(str(unit.folder), "unit-unknown",
                          f"“{unit.name}”不在配置的镇（街道）、县级单位或县级队伍名单中",
-                         "文件夹名应为单位全称（如“城北街道”“县文旅局”）；名单见 wenming.toml。",
-                         WARNING)
+                         _unit_name_hint(unit.name, config), WARNING)
     info = unit.info
     if info is not None and info.unit_name and info.unit_name != unit.name:
         yield at(unit, info, "unit_name", "unit-name-mismatch", WARNING,
@@ -216,6 +215,19 @@ def _profile_checks(unit: UnitData, config: Config) -> Iterable[Issue]:
             yield file_issue(str(unit.files["profile"]), "assessment-item-missing",
                              f"“自评”表缺少评估项目 {'、'.join(missing)}",
                              "请从新模板中复制“自评”表的全部评估项目行。", WARNING)
+
+
+def _unit_name_hint(name: str, config: Config) -> str:
+    """How to fix an unknown folder name: stray spaces, or the closest configured name."""
+    from difflib import get_close_matches
+
+    known = [t.name for t in config.towns] + list(config.units) + list(config.county_teams)
+    if name.strip() in known:
+        return f"文件夹名前后多了空格，请改成“{name.strip()}”。"
+    close = get_close_matches(name.strip(), known, n=1, cutoff=0.5)
+    if close:
+        return f"是不是“{close[0]}”？文件夹名须与名单中的单位全称完全一致。"
+    return "文件夹名应为单位全称（如“城北街道”“县文旅局”）；名单见 wenming.toml。"
 
 
 def _summary_checks(unit: UnitData) -> Iterable[Issue]:

@@ -193,6 +193,8 @@ def _mark(issues: list[Any], out: Any) -> None:
         err_console.print(f"[red]错误：[/]{exc}")
     for marked in written:
         out.print(f"[green]已生成标注副本：[/]{marked}")
+    if written:
+        out.print("标注副本只用来查看问题位置，请在原文件中修改后重新校验。")
 
 
 def _copy_report_templates(folder: Path, force: bool) -> None:
@@ -231,6 +233,7 @@ def validate(
     """校验 Excel 数据：列出每个问题（文件、工作表、单元格、怎么改），再给出“五有”对标情况。"""
     from .criteria import build_checklist
     from .output import print_checklist, print_issues, print_summary, result_json
+    from .units import discover
     from .validate import validate_paths
 
     data_dir = resolve_data_dir(data, quiet=bool(paths))
@@ -246,7 +249,8 @@ def validate(
     result = validate_paths(targets, config)
     if not result.units:
         raise _fail(f"在 {'、'.join(map(str, targets))} 中没有找到 Excel 工作簿（.xlsx/.xls）。")
-    checklists = [build_checklist(u, config) for u in result.units if u.kind == "town"]
+    checklists = [build_checklist(u, config) for u in result.units if u.kind == "town"
+                  and not any(s.partial for s in discover(targets) if s.name == u.name)]
     if output_format is OutputFormat.json:
         sys.stdout.write(result_json(result, checklists) + "\n")
     else:
@@ -492,6 +496,8 @@ def status(
     else:
         print_status(console, statuses, config)
     if xlsx is not None:
+        if xlsx.suffix.lower() != ".xlsx":
+            raise _fail(f"--xlsx 的文件名应以 .xlsx 结尾，如 报送情况.xlsx（现在是 {xlsx.name}）。")
         try:
             write_atomic(xlsx, lambda temp: write_status_xlsx(statuses, config, temp))
         except OutputError as exc:

@@ -59,6 +59,15 @@ class Thresholds(_Strict):
     special_fields: list[str] = ["养老", "育幼", "帮困", "疫情防控", "抢险救援"]
     min_brand_projects: int = Field(1, ge=0)
 
+    @model_validator(mode="after")
+    def _known_names(self) -> Thresholds:
+        from .schema.projects import SERVICE_FIELDS
+        from .schema.roster import TEAM_CATEGORIES
+
+        _check_names(self.required_team_categories, TEAM_CATEGORIES, "required_team_categories")
+        _check_names(self.special_fields, SERVICE_FIELDS, "special_fields")
+        return self
+
 
 KNOWN_CHECKS = (
     "site_coverage", "site_key_venues", "site_extension", "site_management", "team_categories",
@@ -67,6 +76,13 @@ KNOWN_CHECKS = (
     "project_brand", "three_levels",
 )
 """Data checks an evaluation item may name (implemented in ``criteria``)."""
+
+
+def _check_names(values: list[str], allowed: tuple[str, ...], key: str) -> list[str]:
+    unknown = [v for v in values if v not in allowed]
+    if unknown:
+        raise ValueError(f"{key} 中的“{'、'.join(unknown)}”不是可选的名称；可选：{'、'.join(allowed)}")
+    return values
 
 
 class EvaluationItem(_Strict):
@@ -110,7 +126,7 @@ class Config(_Strict):
     @model_validator(mode="after")
     def _period_order(self) -> Config:
         if self.period_end < self.period_start:
-            raise ValueError("period_end 早于 period_start")
+            raise ValueError("period_end（报告期结束）早于 period_start（报告期开始）")
         return self
 
     @property
@@ -183,6 +199,12 @@ _TYPE_HINTS = (
 
 
 def _value_hint(err: Any) -> str:
+    ctx = err.get("ctx") or {}
+    if "le" in ctx or "ge" in ctx:
+        low, high = ctx.get("ge", "…"), ctx.get("le", "…")
+        return f"应在 {low} 到 {high} 之间（比例写成小数，如 90% 写 0.9）"
+    if err["type"] == "value_error":
+        return str(ctx.get("error", err["msg"]))
     for fragment, hint in _TYPE_HINTS:
         if fragment in err["type"]:
             return hint

@@ -158,12 +158,13 @@ def _mark_cell(cell: Any, issues: list[Issue]) -> None:
 
 
 def _save_atomic(workbook: Any, target: Path) -> Path:
-    """Save through `files.write_atomic` (no backup: the copy is regenerated each run).
+    """Save through `files.write_atomic`; a previous copy (the clerk may have typed into it) is
+    kept in 旧版/.
 
     Raises:
         MarkError: the target is open in Excel/WPS, or the folder cannot be written.
     """
     try:
-        return write_atomic(target, lambda temp: workbook.save(temp), backup=False)
+        return write_atomic(target, lambda temp: workbook.save(temp))
     except OutputError as exc:
         raise MarkError(str(exc)) from exc

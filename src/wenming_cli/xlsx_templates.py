@@ -20,7 +20,7 @@ from .schema import MARKER_SHEET, TEMPLATE_VERSION, Col, SelfAssessment, SheetRo
 from .schema.profile import UnitInfo
 
 EXAMPLE_MARK = "示例"
-TEMPLATE_ROWS = 500
+TEMPLATE_ROWS = 5000
 """Rows below the header that get dropdowns and text format in a blank template."""
 
 

@@ -162,8 +162,11 @@ def write_county_xlsx(summary: CountySummary, config: Config, target: Path) -> N
     for r, row in enumerate(rows, start=3):
         for c, (_, key, _) in enumerate(XLSX_COLUMNS, start=1):
             text = row[key]
-            value: Any = int(text) if text.isdigit() and key not in ("seq", "name") else text
+            value: Any = int(text) if text.isdigit() and key != "name" else text
             cell = ws.cell(row=r, column=c, value=value)
+            if key == "coverage" and text.endswith("%"):
+                cell.value = float(text[:-1]) / 100
+                cell.number_format = "0.00%"
             cell.border, cell.alignment = border, center
             if key == "handed_in" and text == "否":
                 cell.font = Font(color="C00000", bold=True)

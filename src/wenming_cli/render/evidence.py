@@ -49,7 +49,7 @@ def activities_context(unit: UnitData, config: Config) -> dict[str, Any]:
         row["demo"] = act.demo or ""
     return {
         "title": f"{unit.name}{config.year}年文明实践项目活动计划一览表",
-        "subtitle": _subtitle(unit, config),
+        "subtitle": f"填报单位：{unit.name}　　计划年度：{config.year}年（含已开展、计划中、已取消）",
         "activities": rows,
         "totals": {
             "count": str(len(unit.activities)),
