@@ -268,3 +268,14 @@ def test_free_text_personal_data_is_masked_in_documents(tmp_path: Path) -> None:
     xml = zipfile.ZipFile(doc).read("word/document.xml").decode()
     assert "13812345678" not in xml and "610724199111217848" not in xml
     assert "138****5678" in xml and "610724********7848" in xml
+
+
+def test_usage_errors_are_introduced_in_chinese() -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", "from wenming_cli.cli import main; main()",
+                           "report", "--town", "城北街道", "--kind", "错的"],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 2
+    assert done.stderr.startswith("错误：选项的值不对：") and "Traceback" not in done.stderr

@@ -505,9 +505,37 @@ def status(
         console.print(f"[green]已保存：[/]{xlsx}")
 
 
+_USAGE_WORDS = (
+    ("No such option", "没有这个选项"),
+    ("Missing option", "缺少选项"),
+    ("Missing argument", "缺少参数"),
+    ("Invalid value for", "选项的值不对"),
+    ("No such command", "没有这个命令"),
+    ("requires an argument", "后面要跟一个值"),
+    ("Got unexpected extra argument", "多了参数"),
+)
+
+
+def chinese_usage_error(message: str) -> str:
+    """A Chinese lead for typer/click's English usage messages (the original kept for detail)."""
+    lead = next((zh for en, zh in _USAGE_WORDS if en in message), "命令写法不对")
+    return f"{lead}：{message.rstrip('.。')}"
+
+
 def main() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point: usage errors get a Chinese message and exit code 2."""
+    usage_error: type[Exception] = typer.BadParameter.__bases__[0]  # click's (vendored) UsageError
+    try:
+        code = app(standalone_mode=False)
+    except usage_error as exc:
+        message = getattr(exc, "format_message", lambda: str(exc))()
+        err_console.print(f"[red]错误：[/]{chinese_usage_error(message)}"
+                          "。运行 wenming --help 或 wenming 命令 --help 查看用法。", markup=True)
+        sys.exit(EXIT_USAGE)
+    except typer.Abort:
+        err_console.print("已取消。")
+        sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":  # pragma: no cover
