@@ -528,7 +528,8 @@ def main() -> None:
     try:
         code = app(standalone_mode=False)
     except usage_error as exc:
-        message = getattr(exc, "format_message", lambda: str(exc))()
+        formatter = getattr(exc, "format_message", None)
+        message = formatter() if formatter else str(exc)
         err_console.print(f"[red]错误：[/]{chinese_usage_error(message)}"
                           "。运行 wenming --help 或 wenming 命令 --help 查看用法。", markup=True)
         sys.exit(EXIT_USAGE)
