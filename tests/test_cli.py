@@ -279,3 +279,28 @@ def test_usage_errors_are_introduced_in_chinese() -> None:
                           capture_output=True, text=True, check=False)
     assert done.returncode == 2
     assert done.stderr.startswith("错误：选项的值不对：") and "Traceback" not in done.stderr
+
+
+def test_template_needs_a_single_kind_and_spaced_folders_are_named(tmp_path: Path) -> None:
+    import shutil
+
+    template = tmp_path / "t.docx"
+    template.write_bytes(b"x")
+    result = runner.invoke(app, ["report", "--town", "城北街道", "--kind", "全部", "--template",
+                                 str(template), "--data", str(SAMPLE), "--out", str(tmp_path)])
+    assert result.exit_code == 2 and "一次只用于一种文档" in result.output
+    data = tmp_path / "data"
+    shutil.copytree(SAMPLE / "城北街道", data / "城北街道 ")
+    result = runner.invoke(app, ["report", "--town", "城北街道", "--data", str(data)])
+    assert result.exit_code == 2 and "名称前后有空格" in result.output
+
+
+def test_report_all_fails_a_unit_with_an_unreadable_workbook(tmp_path: Path) -> None:
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(SAMPLE / "城北街道", data / "城北街道")
+    (data / "城北街道" / "志愿服务项目表.xlsx").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" * 64)
+    result = runner.invoke(app, ["report", "--all", "--data", str(data), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 1 and "失败 1 个" in result.output
+    assert not list((tmp_path / "o").rglob("*.docx"))

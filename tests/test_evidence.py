@@ -111,3 +111,22 @@ def test_zip_and_missing_libreoffice(tmp_path: Path, monkeypatch: pytest.MonkeyP
     names = sorted(zipfile.ZipFile(archive).namelist())
     assert names == sorted(p.name for p in (tmp_path / "城北街道").glob("*.docx"))
     assert len(names) == 6  # 自评报告, 半年小结, 3 印证资料 tables, 图片资料汇编
+
+
+def test_failed_pdf_conversion_never_leaves_an_old_pdf(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = tmp_path / "soffice"
+    fake.write_text("#!/bin/sh\necho 'Error: source file could not be loaded'\nexit 0\n")
+    fake.chmod(0o755)
+    monkeypatch.setattr(package, "find_soffice", lambda: str(fake))
+    out = tmp_path / "out"
+    folder = out / "城北街道"
+    folder.mkdir(parents=True)
+    old = folder / "城北街道新时代文明实践所建设情况自评报告.pdf"
+    old.write_bytes(b"%PDF old")
+    result = runner.invoke(app, ["report", "--town", "城北街道", "--data", str(SAMPLE), "--out",
+                                 str(out), "--pdf", "--zip"])
+    assert result.exit_code == 2 and "没有生成" in result.output
+    assert not old.exists() and not list(out.glob("*.zip"))
+    (kept,) = (folder / "旧版").glob("*.pdf")
+    assert kept.read_bytes() == b"%PDF old"

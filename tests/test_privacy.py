@@ -76,3 +76,10 @@ def test_mask_phone_never_longer_and_hides_middle(value: str) -> None:
     assert len(masked) == len(value)
     if len(value) >= 5 and "-" not in value:
         assert value not in masked
+
+
+def test_redact_spaced_and_dashed_mobiles() -> None:
+    from wenming_cli.privacy import redact
+
+    assert redact("手机 139 1234 5678，138-1234-5678") == "手机 139****5678，138****5678"
+    assert redact("2022-1234-5678 与 服务群众1300人") == "2022-1234-5678 与 服务群众1300人"

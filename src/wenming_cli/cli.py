@@ -333,6 +333,8 @@ def report(
     if unit and kind is DocKind.self_assessment:
         raise _fail("县级单位和县级志愿服务队不写自评报告；请用 --kind 半年小结 或 印证资料。")
     kind = kind or (DocKind.self_assessment if town else DocKind.summary)
+    if template and kind not in (DocKind.self_assessment, DocKind.summary):
+        raise _fail("--template 一次只用于一种文档：请配合 --kind 自评报告 或 --kind 半年小结 使用。")
     data_dir = resolve_data_dir(data)
     config = _load_config(data_dir)
     sample = data is None and is_sample(data_dir)
@@ -352,6 +354,9 @@ def report(
             _check_unit_name(config, name, is_town=bool(town))
             folder = data_dir / name
             if not folder.is_dir():
+                spaced = [p.name for p in data_dir.iterdir() if p.is_dir() and p.name.strip() == name]
+                if spaced:
+                    raise _fail(f"文件夹“{spaced[0]}”的名称前后有空格，请改名为“{name}”后重试。")
                 where = "data" if sample else str(data_dir)
                 raise _fail(f"数据文件夹 {data_dir} 中没有“{name}”文件夹。可先运行："
                             f"wenming init-templates {'--town' if town else '--unit'} {name} "

@@ -14,6 +14,7 @@ from typing import Literal
 
 from .config import Config, EvaluationItem, Thresholds
 from .figures import Figures, compute_figures, format_rate, period_months
+from .privacy import redact
 from .schema import SelfAssessment
 from .schema.activities import ACTIVITY_CATEGORIES
 from .schema.profile import SITE_TYPES
@@ -309,7 +310,8 @@ def build_checklist(unit: UnitData, config: Config, fig: Figures | None = None) 
             status = "待完善"
         else:
             status = "达标"
-        results.append(ItemResult(item, status, finding.evidence, finding.gaps, row, entry))
+        results.append(ItemResult(item, status, [redact(e) for e in finding.evidence],
+                                  [redact(g) for g in finding.gaps], row, entry))
     return Checklist(unit.name, fig, results)
 
 

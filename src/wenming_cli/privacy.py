@@ -31,6 +31,7 @@ def mask_phone(value: str) -> str:
 
 _ID_RUN = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])|(?<![0-9])[0-9]{15}(?![0-9])")
 _MOBILE_RUN = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
+_SPACED_MOBILE = re.compile(r"(?<![0-9])(1[3-9][0-9])[ \-－—]?([0-9]{4})[ \-－—]?([0-9]{4})(?![0-9])")
 _LONG_RUN = re.compile(r"(?<![0-9*])[0-9]{7,}(?![0-9*])")
 
 
@@ -42,4 +43,5 @@ def redact(text: str) -> str:
     """
     text = _ID_RUN.sub(lambda m: mask_id_card(m.group().upper()), text)
     text = _MOBILE_RUN.sub(lambda m: mask_phone(m.group()), text)
+    text = _SPACED_MOBILE.sub(lambda m: f"{m.group(1)}****{m.group(3)}", text)
     return _LONG_RUN.sub(lambda m: m.group()[:3] + "*" * (len(m.group()) - 5) + m.group()[-2:], text)

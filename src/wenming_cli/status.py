@@ -100,7 +100,8 @@ def collect_status(data_dir: Path, config: Config) -> list[UnitStatus]:
         modified = max(datetime.fromtimestamp(p.stat().st_mtime) for p in source.files)
         errors, warnings = counts.get(name, [0, 0])
         statuses.append(UnitStatus(
-            name, label, True, [titles[k] for k in titles if k in unit.files], modified,
+            name, label, True, [titles[k] for k in titles if k in unit.files and k not in unit.empty],
+            modified,
             errors, warnings, modified <= config.deadline, filled=not set(unit.files) <= unit.empty,
         ))
     return sorted(statuses, key=lambda s: s.priority)

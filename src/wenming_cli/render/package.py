@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from ..config import Config
+from ..files import keep_previous
 from ..units import UnitData
 from .report import RenderError, bundled_template, render_docx, safe_component, save_output
 
@@ -90,6 +91,7 @@ def to_pdf(documents: list[Path], notes: list[str]) -> list[Path]:
     pdfs: list[Path] = []
     with tempfile.TemporaryDirectory(prefix="wenming-lo-") as profile:
         for document in documents:
+            _remove_old_pdf(document.with_suffix(".pdf"))
             command = [soffice, f"-env:UserInstallation=file://{Path(profile).as_posix()}",
                        "--headless", "--convert-to", "pdf", "--outdir", str(document.parent),
                        str(document)]
@@ -104,6 +106,18 @@ def to_pdf(documents: list[Path], notes: list[str]) -> list[Path]:
                 raise RenderError(f"LibreOffice 没有生成 {pdf.name}，请检查该文档能否在 WPS/Word 中打开。")
             pdfs.append(pdf)
     return pdfs
+
+
+def _remove_old_pdf(pdf: Path) -> None:
+    """Move a previous PDF out of the way (copy in 旧版/, then delete), so a failed conversion
+    can never leave an old PDF that looks new. Raises RenderError when it is open elsewhere."""
+    if not pdf.exists():
+        return
+    keep_previous(pdf)
+    try:
+        pdf.unlink()
+    except OSError as exc:
+        raise RenderError(f"文件被占用，请关闭后重试：{pdf}") from exc
 
 
 def zip_name(unit_name: str, today: date, label: str = "") -> str:
