@@ -60,7 +60,7 @@ def check_unit(unit: UnitData, config: Config, report: Report) -> None:
     report.extend(_profile_checks(unit, config))
 
 
-def _village_issue(unit: UnitData, record: Any, code_if_missing: str | None) -> Issue | None:
+def _village_issue(unit: UnitData, record: Any) -> Issue | None:
     village = record.village
     if not village:
         return None
@@ -85,7 +85,7 @@ def _team_checks(unit: UnitData) -> Iterable[Issue]:
         if team.level == "村级" and not team.village:
             yield at(unit, team, "village", "village-required", ERROR,
                      "村级队伍没有填写所在村（社区）", "请在下拉列表中选择该队伍所在的村（社区）。")
-        issue = _village_issue(unit, team, None)
+        issue = _village_issue(unit, team)
         if issue:
             yield issue
 
@@ -110,7 +110,7 @@ def _volunteer_checks(unit: UnitData) -> Iterable[Issue]:
                 yield at(unit, person, "gender", "id-card-gender-mismatch", WARNING,
                          f"性别“{person.gender}”与身份证号码第 17 位不符",
                          "请核对性别或身份证号码（第 17 位奇数为男、偶数为女）。")
-        issue = _village_issue(unit, person, None)
+        issue = _village_issue(unit, person)
         if issue:
             yield issue
 
@@ -186,7 +186,7 @@ def _site_checks(unit: UnitData) -> Iterable[Issue]:
         if site.site_type == "实践站" and not site.village:
             yield at(unit, site, "village", "village-required", ERROR,
                      "实践站没有填写所在村（社区）", "请选择该实践站所在的村（社区），覆盖率据此计算。")
-        issue = _village_issue(unit, site, None)
+        issue = _village_issue(unit, site)
         if issue:
             yield issue
 
