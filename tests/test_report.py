@@ -144,3 +144,16 @@ def test_special_characters_survive(make_book: MakeBook, unit_dir: Path, tmp_pat
     assert "第一行\n第二行 & <b>" in text
     assert "2022年7月1日" in text
     assert "【请补充：" in text
+
+
+def test_placeholders_are_highlighted(make_book: MakeBook, unit_dir: Path, tmp_path: Path,
+                                      config: Config) -> None:
+    make_book("profile", {"基本情况": [{"unit_name": "城北街道", "unit_type": "街道"}],
+                          "自评": [{"code": "1.1", "dimension": "有场所"}], "阵地": [],
+                          "小结": []})
+    unit = validate_paths([unit_dir], config).units[0]
+    doc = Document(str(render_self_assessment(unit, config, tmp_path)))
+    runs = [r for p in doc.paragraphs for r in p.runs if r.text.startswith("【请补充：")]
+    assert runs, "no placeholder rendered"
+    styles = {r._r.rPr.find(qn("w:rStyle")).get(qn("w:val")) for r in runs}
+    assert styles == {"待补充"}

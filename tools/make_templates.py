@@ -146,6 +146,14 @@ SECTIONS = [
 ]
 
 
+def rich_loop(doc: DocumentObject, items: str, var: str) -> None:
+    """A paragraph loop whose items are docxtpl RichText (``{{r var }}``): placeholders in them
+    carry the 待补充 highlight."""
+    para(doc, f"{{%p for {var} in {items} %}}")
+    para(doc, f"{{{{r {var} }}}}")
+    para(doc, "{%p endfor %}")
+
+
 def build_body(doc: DocumentObject) -> None:
     """The report itself: title, opening, 一～四, 附件说明, 落款 and date."""
     para(doc, "{{ title }}", g.STYLE_TITLE)
@@ -156,11 +164,11 @@ def build_body(doc: DocumentObject) -> None:
     para(doc, "二、对照“五有”标准自评情况", g.STYLE_H1)
     para(doc, "{%p for d in dimensions %}")
     para(doc, "{{ d.heading }}", g.STYLE_H2)
-    loop(doc, "d.paragraphs", "p")
+    rich_loop(doc, "d.paragraphs", "p")
     para(doc, "{%p endfor %}")
     for heading, items in SECTIONS:
         para(doc, heading, g.STYLE_H1)
-        loop(doc, items, "p")
+        (rich_loop if items == "measures" else loop)(doc, items, "p")
     para(doc)
     note = para(doc, "", g.STYLE_ANNEX_NOTE)
     for number, (key, _var, _cols) in enumerate(ANNEXES, start=1):
@@ -231,7 +239,9 @@ EVIDENCE = g.setup_evidence_styles
 
 #: file name -> how to build it
 TEMPLATES: dict[str, Template] = {
-    "自评报告.docx": Template("新时代文明实践所建设情况自评报告（模板）", build_self_assessment),
+    "自评报告.docx": Template(
+        "新时代文明实践所建设情况自评报告（模板）", build_self_assessment, g.add_placeholder_style
+    ),
     "半年小结.docx": Template(
         "新时代文明实践志愿服务活动情况小结（模板）", build_half_year_summary, SUMMARY
     ),

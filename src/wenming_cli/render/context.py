@@ -38,6 +38,20 @@ def clean(value: object) -> str:
     return redact(_CONTROL.sub("", text))
 
 
+_PLACEHOLDER = re.compile(r"(【请补充：[^】]*】)")
+
+
+def rich(text: str) -> Any:
+    """A docxtpl RichText of ``text`` with every 【请补充：…】 in the 待补充 (yellow) style."""
+    from docxtpl import RichText
+
+    value = RichText()
+    for part in _PLACEHOLDER.split(text):
+        if part:
+            value.add(part, style="待补充" if _PLACEHOLDER.fullmatch(part) else None)
+    return value
+
+
 def cn_date(value: date) -> str:
     """2022年7月14日."""
     return f"{value.year}年{value.month}月{value.day}日"
@@ -119,7 +133,7 @@ def dimension_sections(checklist: Checklist) -> list[dict[str, Any]]:
                 text += f"【请补充：{result.item.content}的自评情况】"
             if result.conclusion:
                 text += f"自评结论：{result.conclusion}。"
-            paragraphs.append(text)
+            paragraphs.append(rich(text))
         sections.append({"heading": f"（{ORDINALS[i]}）{dim}", "paragraphs": paragraphs})
     return sections
 
@@ -137,7 +151,7 @@ def problem_paragraphs(checklist: Checklist) -> list[str]:
     return [f"{ordinal(i)}{p.rstrip('。；;')}。" for i, p in enumerate(problems)]
 
 
-def measure_paragraphs(unit: UnitData, checklist: Checklist) -> list[str]:
+def measure_paragraphs(unit: UnitData, checklist: Checklist) -> list[Any]:
     """四、下一步整改措施: the clerk's 整改措施 with 整改时限; a placeholder when gaps lack one."""
     _, we = _place(unit)
     lead = f"下一步，{we}将坚持问题导向，对照“五有”标准逐项抓好整改落实。"
@@ -152,7 +166,7 @@ def measure_paragraphs(unit: UnitData, checklist: Checklist) -> list[str]:
     paragraphs = [lead] + [f"{ordinal(i)}{m}。" for i, m in enumerate(measures)]
     if checklist.gaps and not measures:
         paragraphs.append("【请补充：针对上述问题的整改措施和完成时限】")
-    return paragraphs
+    return [rich(p) for p in paragraphs]
 
 
 def _yes(value: str | None) -> str:

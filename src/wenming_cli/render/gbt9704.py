@@ -397,6 +397,11 @@ def setup_summary_styles(doc: DocumentObject) -> None:
     _table_cell_style(doc, STYLE_TABLE_TEXT_SMALL, SIZE_SMALL_5, bold=False)
     _table_cell_style(doc, STYLE_TABLE_HEADER_SMALL, SIZE_SMALL_5, bold=True)
 
+    add_placeholder_style(doc)
+
+
+def add_placeholder_style(doc: DocumentObject) -> None:
+    """Character style 待补充 for 【请补充：…】 placeholders (yellow in Word and LibreOffice)."""
     # docxtpl ``RichText(text, style="待补充")`` -> <w:rStyle w:val="待补充"/>: a real yellow
     # highlight the clerk can clear in Word (RichText's own ``highlight=`` writes w:shd).
     placeholder = doc.styles.add_style(STYLE_PLACEHOLDER, WD_STYLE_TYPE.CHARACTER)

@@ -10,9 +10,10 @@ TEMPLATE_VARIABLES: dict[str, dict[str, str]] = {
         "title": "标题，如“城北街道新时代文明实践所建设情况自评报告”",
         "opening": "开头段（根据……通知要求……现将自评情况报告如下：）",
         "basic": "一、基本情况：段落列表（阵地与覆盖率、队伍与志愿者、活动、项目）",
-        "dimensions": "二、对标情况：列表，每项有 heading（如“（一）有场所”）和 paragraphs（段落列表）",
+        "dimensions": "二、对标情况：列表，每项有 heading（如“（一）有场所”）和 paragraphs（RichText 段落，"
+                      "须用 {{r p }}；【请补充：…】为黄色）",
         "problems": "三、存在问题：段落列表（数据核验出的差距在前，自评填报的问题在后）",
-        "measures": "四、下一步整改措施：段落列表（首段“下一步，我街道将……”）",
+        "measures": "四、下一步整改措施：RichText 段落列表（须用 {{r p }}；首段“下一步，我街道将……”）",
         "signature": "落款单位（基本情况表“落款单位”）",
         "report_date": "成文日期，如“2022年7月14日”",
         "teams": "附件1 队伍表行：seq name category level village leader phone registered",
