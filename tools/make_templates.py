@@ -168,8 +168,18 @@ def build_body(doc: DocumentObject) -> None:
     para(doc, "{%p endfor %}")
     for heading, items in SECTIONS:
         para(doc, heading, g.STYLE_H1)
-        (rich_loop if items == "measures" else loop)(doc, items, "p")
-    para(doc)
+        if items == "measures":
+            # the last paragraph travels with 附件说明 and 落款: never a page with only the 落款
+            para(doc, "{%p for p in measures %}")
+            para(doc, "{%p if loop.last %}")
+            para(doc, "{{r p }}").paragraph_format.keep_with_next = True
+            para(doc, "{%p else %}")
+            para(doc, "{{r p }}")
+            para(doc, "{%p endif %}")
+            para(doc, "{%p endfor %}")
+        else:
+            loop(doc, items, "p")
+    para(doc).paragraph_format.keep_with_next = True
     note = para(doc, "", g.STYLE_ANNEX_NOTE)
     for number, (key, _var, _cols) in enumerate(ANNEXES, start=1):
         run = note.add_run(
