@@ -92,7 +92,7 @@ def to_pdf(documents: list[Path], notes: list[str]) -> list[Path]:
     with tempfile.TemporaryDirectory(prefix="wenming-lo-") as profile:
         for document in documents:
             _remove_old_pdf(document.with_suffix(".pdf"))
-            command = [soffice, f"-env:UserInstallation=file://{Path(profile).as_posix()}",
+            command = [soffice, f"-env:UserInstallation={Path(profile).as_uri()}",
                        "--headless", "--convert-to", "pdf", "--outdir", str(document.parent),
                        str(document)]
             try:
