@@ -157,3 +157,19 @@ def test_placeholders_are_highlighted(make_book: MakeBook, unit_dir: Path, tmp_p
     assert runs, "no placeholder rendered"
     styles = {r._r.rPr.find(qn("w:rStyle")).get(qn("w:val")) for r in runs}
     assert styles == {"待补充"}
+
+
+def test_bulk_filled_tables_equal_jinja_rendering(tmp_path: Path, config: Config,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from wenming_cli.render import report
+
+    unit = validate_paths([SAMPLE], config).units[0]
+    assert len(unit.volunteers) > report.BULK_ROWS  # the sample exercises the bulk path
+    fast = render_self_assessment(unit, config, tmp_path / "fast")
+    monkeypatch.setattr(report, "BULK_ROWS", 10**9)
+    slow = render_self_assessment(unit, config, tmp_path / "slow")
+
+    def cells(path: Path) -> list[list[str]]:
+        return [[c.text for c in row.cells] for t in Document(str(path)).tables for row in t.rows]
+
+    assert cells(fast) == cells(slow)

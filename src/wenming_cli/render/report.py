@@ -38,6 +38,9 @@ def safe_component(name: str) -> str:
     return name
 
 
+BULK_ROWS = 200
+"""Table loops longer than this are filled by `bulk` after rendering (docxtpl is slow on them)."""
+
 Images = Callable[[Any], dict[str, Any]]
 """Given the DocxTemplate, returns context entries holding InlineImages (they need the doc)."""
 
@@ -53,6 +56,8 @@ def render_docx(template: Path, context: dict[str, Any], target: Path,
     from docxtpl import DocxTemplate
     from jinja2 import TemplateError
     from jinja2.sandbox import SandboxedEnvironment
+
+    from .bulk import fill_loops, find_loops
 
     if not template.is_file():
         raise RenderError(f"找不到模板文件 {template}。")
@@ -73,8 +78,15 @@ def render_docx(template: Path, context: dict[str, Any], target: Path,
     if unknown:
         raise RenderError(f"模板 {template} 使用了数据中没有的变量：{'、'.join(unknown)}。"
                           f"可用的变量：{'、'.join(sorted(context))}。")
+    doc.init_docx()
+    loops = find_loops(doc.docx, {k for k, v in context.items()
+                                  if isinstance(v, list) and len(v) > BULK_ROWS})
     try:
-        doc.render(context, jinja_env=env, autoescape=True)
+        doc.render({**context, **{loop.key: [] for loop in loops}}, jinja_env=env,
+                   autoescape=True)
+        if loops and not fill_loops(doc.docx, loops, context):
+            doc = DocxTemplate(str(template))  # table moved by the template: render it all
+            doc.render(context, jinja_env=SandboxedEnvironment(autoescape=True), autoescape=True)
     except TemplateError as exc:
         raise RenderError(f"模板 {template} 渲染失败：{exc}") from exc
     return save_output(target, lambda temp: doc.save(str(temp)))
