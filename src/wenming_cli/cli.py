@@ -233,7 +233,6 @@ def validate(
     """校验 Excel 数据：列出每个问题（文件、工作表、单元格、怎么改），再给出“五有”对标情况。"""
     from .criteria import build_checklist
     from .output import print_checklist, print_issues, print_summary, result_json
-    from .units import discover
     from .validate import validate_paths
 
     data_dir = resolve_data_dir(data, quiet=bool(paths))
@@ -249,8 +248,8 @@ def validate(
     result = validate_paths(targets, config)
     if not result.units:
         raise _fail(f"在 {'、'.join(map(str, targets))} 中没有找到 Excel 工作簿（.xlsx/.xls）。")
-    checklists = [build_checklist(u, config) for u in result.units if u.kind == "town"
-                  and not any(s.partial for s in discover(targets) if s.name == u.name)]
+    checklists = [build_checklist(u, config) for u in result.units
+                  if u.kind == "town" and not u.partial]
     if output_format is OutputFormat.json:
         sys.stdout.write(result_json(result, checklists) + "\n")
     else:

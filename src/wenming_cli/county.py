@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from .config import Config
 from .criteria import Checklist, build_checklist
-from .figures import compute_figures
+from .figures import Figures, compute_figures
 from .issues import Report
 from .units import UnitData, owns_file
 
@@ -59,13 +59,14 @@ class CountySummary:
     key_projects: list[tuple[str, str, str, str, str]]  # unit, name, type, field, team
     missing_units: dict[str, list[str]] = field(default_factory=dict)  # kind label → names
     checklists: dict[str, Checklist] = field(default_factory=dict)
+    figures: dict[str, Figures] = field(default_factory=dict)  # every unit read, by name
 
 
 KIND_LABELS = {"town": "镇（街道）", "unit": "县级单位", "team": "县级专业志愿服务队"}
 
 
-def _town_row(unit: UnitData, config: Config, errors: int) -> tuple[TownRow, Checklist]:
-    fig = compute_figures(unit, config)
+def _town_row(unit: UnitData, fig: Figures, config: Config,
+              errors: int) -> tuple[TownRow, Checklist]:
     checklist = build_checklist(unit, config, fig)
     required = config.thresholds.required_team_categories
     row = TownRow(
@@ -87,6 +88,7 @@ def build_county(units: list[UnitData], config: Config, report: Report) -> Count
             if owns_file(unit, issue.file):
                 errors_by_folder[unit.name] = errors_by_folder.get(unit.name, 0) + 1
     by_name = {u.name: u for u in units}
+    figures = {u.name: compute_figures(u, config) for u in units}
     rows: list[TownRow] = []
     checklists: dict[str, Checklist] = {}
     for town in config.towns:
@@ -94,7 +96,8 @@ def build_county(units: list[UnitData], config: Config, report: Report) -> Count
         if found is None or set(found.files) <= found.empty:  # nothing, or blank templates
             rows.append(TownRow(town.name, False, villages=len(town.villages)))
             continue
-        row, checklist = _town_row(found, config, errors_by_folder.get(town.name, 0))
+        row, checklist = _town_row(found, figures[found.name], config,
+                                   errors_by_folder.get(town.name, 0))
         rows.append(row)
         checklists[town.name] = checklist
     total = TownRow("合计", all(r.handed_in for r in rows))
@@ -119,7 +122,6 @@ def build_county(units: list[UnitData], config: Config, report: Report) -> Count
                 seen[person.id_card] = seen[person.id_card] or registered
             else:
                 seen[person.id_card] = registered
-    figures = [compute_figures(u, config) for u in units]
     key_projects = [(u.name, p.name or "", p.type or "", p.field or "", p.team or "")
                     for u in units for p in u.projects if p.brand == "是"]
     missing: dict[str, list[str]] = {}
@@ -134,11 +136,12 @@ def build_county(units: list[UnitData], config: Config, report: Report) -> Count
         volunteers_unique=len(seen) + unnamed,
         registered_unique=sum(seen.values()) + unnamed_registered,
         duplicates=duplicates,
-        teams_all=sum(f.teams for f in figures),
-        teams_registered=sum(f.teams_registered for f in figures),
-        activities_all=sum(len(f.held) for f in figures),
-        served_all=sum(f.served_total for f in figures),
+        teams_all=sum(f.teams for f in figures.values()),
+        teams_registered=sum(f.teams_registered for f in figures.values()),
+        activities_all=sum(len(f.held) for f in figures.values()),
+        served_all=sum(f.served_total for f in figures.values()),
         key_projects=key_projects,
         missing_units=missing,
         checklists=checklists,
+        figures=figures,
     )

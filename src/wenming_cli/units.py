@@ -36,6 +36,7 @@ class UnitData:
     form_rows: dict[str, dict[str, int]] = field(default_factory=dict)  # form sheet → field → row
     bad_cells: set[tuple[str, int, str]] = field(default_factory=set)  # (sheet, row, field)
     sheet_names: dict[str, str] = field(default_factory=dict)  # model sheet → real sheet name
+    partial: bool = False  # only some of the folder's workbooks were named on the command line
     info: UnitInfo | None = None
     sites: list[Site] = field(default_factory=list)
     assessments: list[SelfAssessment] = field(default_factory=list)
@@ -103,5 +104,6 @@ def discover(paths: list[Path]) -> list[UnitSource]:
 def new_unit(source: UnitSource, config: Config) -> UnitData:
     """An empty UnitData for ``source`` with its kind and town from the config."""
     return UnitData(
-        source.name, source.folder, config.unit_kind(source.name), config.town(source.name)
+        source.name, source.folder, config.unit_kind(source.name), config.town(source.name),
+        partial=source.partial,
     )

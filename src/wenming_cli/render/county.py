@@ -12,7 +12,6 @@ from typing import Any
 from ..config import Config
 from ..county import CountySummary, TownRow
 from ..figures import format_rate
-from ..units import UnitData
 from .context import clean, cn_date, ordinal, period_label
 
 
@@ -184,13 +183,13 @@ def write_county_xlsx(summary: CountySummary, config: Config, target: Path) -> N
     wb.save(target)
 
 
-def county_activity_table(units: list[UnitData], config: Config) -> dict[str, Any]:
+def county_activity_table(summary: CountySummary, config: Config) -> dict[str, Any]:
     """Activities held in the period by every unit, as ``by_month``/``by_category`` rows (the
     shape the chart hook reads)."""
-    from ..figures import compute_figures, period_months
+    from ..figures import period_months
     from ..schema.activities import ACTIVITY_CATEGORIES
 
-    held = [a for u in units for a in compute_figures(u, config).held]
+    held = [a for fig in summary.figures.values() for a in fig.held]
     months = [{"month": f"{m}月", "count": str(sum(1 for a in held if a.held_on
                                                  and (a.held_on.year, a.held_on.month) == (y, m)))}
               for y, m in period_months(config.period_start, config.period_end)]

@@ -186,7 +186,7 @@ def render_county(units: list[UnitData], config: Config, report: Any, out: Path,
     title = county_title(config)
     context = county_context(summary, config, today=today)
     with tempfile.TemporaryDirectory(prefix="wenming-") as tmp:
-        images = _chart_images(county_activity_table(units, config), Path(tmp) / "chart.png",
+        images = _chart_images(county_activity_table(summary, config), Path(tmp) / "chart.png",
                                notes)
         docx = render_docx(template or bundled_template(COUNTY_TEMPLATE), context,
                            folder / f"{title}{label}.docx", images)
