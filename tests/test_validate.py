@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from conftest import MakeBook, make_id, write_sheets
 from wenming_cli.config import Config
 from wenming_cli.issues import Issue
@@ -306,3 +308,28 @@ def test_config_rejects_unknown_category_names(tmp_path: Path) -> None:
     (tmp_path / "wenming.toml").write_text("[thresholds]\ncoverage_rate = 90\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="90% 写 0.9"):
         load_config(tmp_path)
+
+
+def test_build_many_makes_what_model_construct_makes(monkeypatch: pytest.MonkeyPatch) -> None:
+    from wenming_cli.schema import base
+    from wenming_cli.schema.roster import Volunteer
+
+    names = ["row", *(name for name, _ in Volunteer.columns())]
+    rows = [[3, "1", "王小红", "女", make_id("19900101", 122), "群众", "13891600002", "队", None,
+             "是", 12.5, None, None],
+            [4, None, "李四", "男", None, None, None, None, "莲花社区", "否", None, "宣讲", "备注"]]
+    expected = [Volunteer.model_construct(set(names), **dict(zip(names, r, strict=True)))
+                for r in rows]
+    fast = Volunteer.build_many(names, iter(rows))
+    assert fast == expected
+    assert [repr(v) for v in fast] == [repr(v) for v in expected]
+    assert fast[0].model_fields_set == set(names) and fast[1].hours is None
+    with pytest.raises(ValueError):  # frozen like every sheet model
+        fast[0].name = "改"  # type: ignore[misc]
+    assert fast[0].model_dump() == expected[0].model_dump()
+    # another pydantic version: the first instance differs, every row is built the slow way
+    monkeypatch.setattr(base, "_same_as_construct", lambda item, fields: False)
+    assert Volunteer.build_many(names, iter(rows)) == expected
+    # a row shape that does not name every field falls back too
+    short = Volunteer.build_many(["row", "name"], iter([[5, "张三"]]))
+    assert short == [Volunteer.model_construct({"row", "name"}, row=5, name="张三")]

@@ -94,6 +94,7 @@ _ID_CHECK = "10X98765432"
 _SCI = re.compile(r"^\d(\.\d+)?[eE]\+?\d+$")
 _OLD_ID = re.compile(r"[0-9]{15}")
 _NEW_ID = re.compile(r"[0-9]{17}[0-9X]")
+_PLAIN_ID = re.compile(r"[0-9]{17}[0-9X]", re.ASCII)
 
 
 def id_check_digit(first17: str) -> str:
@@ -127,6 +128,10 @@ def parse_id_card(raw: object) -> Parsed[str]:
     Codes: id-card-numeric (a number cell, digits lost), id-card-old (15 digits),
     id-card-format, id-card-birthdate, id-card-checksum.
     """
+    if type(raw) is str and _PLAIN_ID.fullmatch(raw):  # the usual cell: nothing to clean
+        text = raw
+        if id_birth_date(text) is not None and id_check_digit(text[:17]) == text[17]:
+            return text, []
     if _is_blank(raw):
         return None, []
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
@@ -178,6 +183,7 @@ def parse_id_card(raw: object) -> Parsed[str]:
 # ---------------------------------------------------------------- 联系电话
 
 _MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
+_PLAIN_MOBILE = re.compile(r"1[3-9][0-9]{9}", re.ASCII)
 _AREA_SPLIT = re.compile(r"^[(（]?(0[0-9]{2,3})\s*[)）\-—－]\s*([0-9]{7,8})$")
 _LOCAL = re.compile(r"^[1-9][0-9]{6,7}$")
 
@@ -195,11 +201,6 @@ def _landline(text: str, digits: str) -> str | None:
     if 7 <= len(number) <= 8 and number.isascii() and number.isdigit():
         return f"{digits[:area]}-{number}"
     return None
-    area = 3 if digits.startswith(("010", "02")) else 4
-    number = digits[area:]
-    if 7 <= len(number) <= 8:
-        return f"{digits[:area]}-{number}"
-    return None
 
 
 def parse_phone(raw: object) -> Parsed[str]:
@@ -208,6 +209,8 @@ def parse_phone(raw: object) -> Parsed[str]:
     A numeric cell like 13812345678.0 is normalised, not rejected.
     Codes: phone-invalid (error), phone-no-area-code (warning).
     """
+    if type(raw) is str and _PLAIN_MOBILE.fullmatch(raw):  # the usual cell: nothing to clean
+        return raw, []
     if _is_blank(raw):
         return None, []
     if isinstance(raw, int) and not isinstance(raw, bool):

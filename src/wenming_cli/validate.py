@@ -14,9 +14,10 @@ sheet-too-large, formula-no-value.
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import zip_longest
 from pathlib import Path
 from typing import Any
 
@@ -108,57 +109,65 @@ class _Sheet:
         """Record an issue at a cell."""
         self.report.add(self.issue(row, field_name, code, severity, message, hint))
 
-    def records(self, check_required: bool = True) -> Iterator[SheetRow]:
-        """Every data row as a model instance; cell problems go to the report.
+    def records(self, check_required: bool = True) -> list[SheetRow]:
+        """Every data row as a model instance, in row order; cell problems go to the report.
 
-        Columns whose values repeat (dropdowns, team and village names, dates) are parsed once
-        per distinct value; unique columns (IDs, phones, long text) are parsed every time.
+        Works column by column: a column whose values repeat (dropdowns, team and village names,
+        dates) is parsed once per distinct value; unique columns (IDs, phones, long text) once per
+        cell. Issues are reported in row order, then column order, as a clerk reads the sheet.
         """
-        index = self.data.columns
-        plan: list[tuple[str, Col, Parser, int | None, dict[Any, Any] | None]] = [
-            (name, col, parse, index.get(name), {} if col.kind in _REPEATING else None)
-            for (name, col), parse in zip(self.columns, self.parsers, strict=True)
-        ]
-        construct = self.model.model_construct
-        fields_set = {"row", *(name for name, _ in self.columns)}
-        for row, values in self.data.rows:
-            parsed: dict[str, Any] = {"row": row}
-            width = len(values)
-            for name, col, parse, position, memo in plan:
-                raw = values[position] if position is not None and position < width else None
-                if raw is None or raw == "":
-                    if col.required and check_required and (
-                        position is not None or self.model.layout == "form"
-                    ) and not is_formula_cell(self.data, name, row):
-                        self.add(row, name, "required-missing", ERROR,
-                                 f"必填项“{col.header}”没有填写",
-                                 f"请填写“{col.header}”。" + _options_hint(col))
-                    parsed[name] = None
-                    continue
-                if memo is not None:
-                    key = (type(raw), raw)
-                    cached = memo.get(key)
-                    if cached is None:
-                        cached = memo[key] = parse(raw)
-                    value, problems = cached
-                else:
-                    value, problems = parse(raw)
-                for p in problems:
-                    self.add(row, name, p.code, p.severity, p.message, p.hint)
+        rows = self.data.rows
+        count = len(rows)
+        form = self.model.layout == "form"
+        found: list[tuple[int, int, Issue]] = []
+        grid = list(zip_longest(*(values for _, values in rows)))  # column-major, None-padded
+        columns: list[Sequence[Any]] = [[row for row, _ in rows]]
+        for order, ((name, col), parse) in enumerate(zip(self.columns, self.parsers, strict=True)):
+            position = self.data.columns.get(name)
+            raws: Sequence[Any] = (
+                grid[position] if position is not None and position < len(grid) else [None] * count
+            )
+            if col.kind in _REPEATING or col.dropdown:
+                keys: Sequence[Any] = (
+                    raws if set(map(type, raws)) <= {str} else list(zip(map(type, raws), raws, strict=True))
+                )
+                known = {key: parse(raw) if raw is not None and raw != "" else _BLANK
+                         for key, raw in dict(zip(keys, raws, strict=True)).items()}
+                results = [known[key] for key in keys]
+            else:
+                results = [_BLANK if raw is None or raw == "" else parse(raw) for raw in raws]
+            columns.append([value for value, _ in results])
+            must = col.required and check_required and (position is not None or form)
+            flagged = [index for index, (value, problems) in enumerate(results)
+                       if problems or (must and value is None)]
+            for index in flagged:
+                value, problems = results[index]
+                row = rows[index][0]
                 if problems:
                     self.bad_cells.add((self.model.sheet_name, row, name))
-                if (value is None and not problems and col.required and check_required
-                        and not is_formula_cell(self.data, name, row)):
-                    if position is not None or self.model.layout == "form":
-                        self.add(row, name, "required-missing", ERROR,
-                                 f"必填项“{col.header}”没有填写",
-                                 f"请填写“{col.header}”。" + _options_hint(col))
-                parsed[name] = value
-            yield construct(fields_set, **parsed)
+                    found.extend((index, order, self.issue(
+                        row, name, p.code, p.severity, p.message, p.hint)) for p in problems)
+                elif not is_formula_cell(self.data, name, row):
+                    found.append((index, order, self.issue(
+                        row, name, "required-missing", ERROR, f"必填项“{col.header}”没有填写",
+                        f"请填写“{col.header}”。" + _options_hint(col))))
+        found.sort(key=lambda item: (item[0], item[1]))
+        self.report.extend(issue for _, _, issue in found)
+        names = ["row", *(name for name, _ in self.columns)]
+        return self.model.build_many(names, zip(*columns, strict=True))
 
 
-_REPEATING = frozenset({"enum", "text", "date", "plan_time", "int", "number"})
-"""Column kinds whose parse results are memoised per distinct cell value."""
+_BLANK: tuple[Any, list[Problem]] = (None, [])
+"""Result of a blank cell: no value; ``required-missing`` is decided per column."""
+
+
+def _blank(raw: object) -> bool:
+    return raw is None or raw == ""
+
+
+_REPEATING = frozenset({"enum", "date", "plan_time", "int", "number"})
+"""Column kinds whose parse results are memoised per distinct cell value (so are the team and
+village columns, which have dropdowns)."""
 
 
 def _options_hint(col: Col) -> str:

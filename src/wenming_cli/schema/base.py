@@ -10,8 +10,10 @@ A sheet model is a `SheetRow` subclass whose fields are annotated with a `Col`:
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar, Literal
+from itertools import chain
+from typing import Any, ClassVar, Literal, TypeVar, cast
 
 from pydantic import BaseModel, ConfigDict
 
@@ -48,6 +50,9 @@ class Col:
     help: str = ""
 
 
+R = TypeVar("R", bound="SheetRow")
+
+
 class SheetRow(BaseModel):
     """Base of every sheet model; ``row`` is the real Excel row number of the record."""
 
@@ -72,12 +77,60 @@ class SheetRow(BaseModel):
         return result
 
     @classmethod
+    def build_many(cls: type[R], names: Sequence[str], rows: Iterable[Sequence[Any]]) -> list[R]:
+        """Instances from already-parsed values, without validation: one per row of ``rows``,
+        each a sequence of values in the order of ``names`` (which must name every field).
+
+        The same objects `model_construct` makes, about twice as fast: validate builds one per
+        data row (40,000 volunteers in a county). The first instance is compared with
+        `model_construct`'s; on any difference (another pydantic version) every row is built with
+        `model_construct` instead.
+        """
+        fields_set = set(names)
+        if fields_set != set(cls.model_fields):
+            return cls._construct_all(names, rows)
+        new, assign = cls.__new__, object.__setattr__
+        out: list[R] = []
+        for values in rows:
+            item = new(cls)
+            assign(item, "__dict__", dict(zip(names, values, strict=True)))
+            assign(item, "__pydantic_fields_set__", set(fields_set))
+            assign(item, "__pydantic_extra__", None)
+            assign(item, "__pydantic_private__", None)
+            if not out and not _same_as_construct(item, fields_set):
+                return cls._construct_all(names, chain([values], rows))
+            out.append(item)
+        return out
+
+    @classmethod
+    def _construct_all(cls: type[R], names: Sequence[str],
+                       rows: Iterable[Sequence[Any]]) -> list[R]:
+        fields_set = set(names)
+        build = cast(Callable[..., R], cls.model_construct)
+        return [build(fields_set, **dict(zip(names, v, strict=True))) for v in rows]
+
+    @classmethod
     def column(cls, field_name: str) -> Col:
         """The Col of ``field_name``. Raises KeyError for an unknown field."""
         for name, col in cls.columns():
             if name == field_name:
                 return col
         raise KeyError(field_name)
+
+
+def _same_as_construct(item: SheetRow, fields_set: set[str]) -> bool:
+    """True when ``item`` equals what `model_construct` builds from the same values."""
+    try:
+        reference = type(item).model_construct(fields_set, **item.__dict__)
+        return bool(
+            item == reference
+            and item.model_fields_set == reference.model_fields_set
+            and all(getattr(item, slot, None) == getattr(reference, slot, None)
+                    for slot in getattr(type(item), "__slots__", ()))
+            and repr(item) == repr(reference)
+        )
+    except Exception:  # noqa: BLE001 - any difference means: use model_construct
+        return False
 
 
 @dataclass(frozen=True)
