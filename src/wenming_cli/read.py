@@ -348,32 +348,29 @@ def is_formula_cell(sheet: SheetData, field_name: str, row: int) -> bool:
     return col is not None and (row, col) in sheet.formula_cells
 
 
-def _is_blank_row(values: list[object]) -> bool:
-    return all(v is None or (isinstance(v, str) and not v.strip()) for v in values)
-
-
 FOOTER_WORDS = ("合计", "总计", "小计", "填表人", "填报人", "制表", "审核", "单位负责人", "负责人签字",
                 "填表日期", "填报日期", "注：", "说明：", "备注：")
 """A row whose first filled cell starts with one of these is a table footer, not data."""
 
 
-def _is_footer(values: list[object]) -> bool:
-    first = next((v for v in values if v not in ("", None)), None)
-    return isinstance(first, str) and first.strip().replace(" ", "").startswith(FOOTER_WORDS)
+def _skipped(values: list[object]) -> bool:
+    """True for a blank row (only empty or white-space cells), a footer row (its first filled
+    cell starts with one of `FOOTER_WORDS`) and the template's 示例 row (column A '示例')."""
+    first = values[0] if values else None
+    if first is not None and first != "" and type(first) is not str:
+        return False  # the usual data row: a 序号 number in column A
+    filled = next((v for v in values
+                   if v is not None and v != "" and (type(v) is not str or v.strip())), None)
+    if filled is None:
+        return True
+    if type(first) is str and first.strip() == "示例":
+        return True
+    return isinstance(filled, str) and filled.strip().replace(" ", "").startswith(FOOTER_WORDS)
 
 
 def _data_rows(rows: list[list[object]], header: int) -> list[tuple[int, list[object]]]:
     """Data rows below the header: blank rows, the template's 示例 row and footers skipped."""
-    out: list[tuple[int, list[object]]] = []
-    for r in range(header + 1, len(rows)):
-        values = rows[r]
-        if _is_blank_row(values) or _is_footer(values):
-            continue
-        first = values[0] if values else None
-        if isinstance(first, str) and first.strip() == "示例":
-            continue
-        out.append((r + 1, values))
-    return out
+    return [(r + 1, rows[r]) for r in range(header + 1, len(rows)) if not _skipped(rows[r])]
 
 
 def _read_form(rows: list[list[object]], model: type[SheetRow]) -> SheetData:
