@@ -32,6 +32,7 @@ def mask_phone(value: str) -> str:
 _ID_RUN = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])|(?<![0-9])[0-9]{15}(?![0-9])")
 _MOBILE_RUN = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
 _SPACED_MOBILE = re.compile(r"(?<![0-9])(1[3-9][0-9])[ \-－—]?([0-9]{4})[ \-－—]?([0-9]{4})(?![0-9])")
+_DIGIT = re.compile(r"[0-9]")
 _LONG_RUN = re.compile(r"(?<![0-9*])[0-9]{7,}(?![0-9*])")
 
 
@@ -41,6 +42,8 @@ def redact(text: str) -> str:
     18/15-digit runs → `mask_id_card`; mobiles → `mask_phone`; any other run of 7+ digits keeps
     its first 3 and last 2 digits. Already-masked values pass unchanged.
     """
+    if not _DIGIT.search(text):  # most names and places: nothing to mask
+        return text
     text = _ID_RUN.sub(lambda m: mask_id_card(m.group().upper()), text)
     text = _MOBILE_RUN.sub(lambda m: mask_phone(m.group()), text)
     text = _SPACED_MOBILE.sub(lambda m: f"{m.group(1)}****{m.group(3)}", text)

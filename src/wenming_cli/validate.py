@@ -294,23 +294,21 @@ def _store(unit: UnitData, sheet_name: str, records: list[Any]) -> None:
 
 
 @contextmanager
-def _few_collections() -> Iterator[None]:
+def few_collections() -> Iterator[None]:
     """Loading builds hundreds of thousands of small acyclic objects; Python's cyclic GC would
     rescan them over and over (10–15% of validate). Collect rarely while loading."""
     before = gc.get_threshold()
-    gc.freeze()
     gc.set_threshold(200_000, 50, 100)
     try:
         yield
     finally:
         gc.set_threshold(*before)
-        gc.unfreeze()
 
 
 def validate_units(sources: list[UnitSource], config: Config) -> ValidationResult:
     """Validate every unit; in county mode (several units) also flag IDs found in several units."""
     report = Report()
-    with _few_collections():
+    with few_collections():
         units = [load_unit(source, config, report) for source in sources]
     if len(units) > 1:
         from .checks import check_across_units
@@ -328,4 +326,4 @@ def validate_paths(paths: list[Path], config: Config) -> ValidationResult:
     return validate_units(discover(paths), config)
 
 
-__all__ = ["ValidationResult", "load_unit", "validate_paths", "validate_units", "WARNING"]
+__all__ = ["ValidationResult", "few_collections", "load_unit", "validate_paths", "validate_units", "WARNING"]

@@ -31,12 +31,13 @@ def render_source(source: UnitSource, config: Config, out: Path, mask: bool,
     """Read, validate and render one unit (module-level, so a process pool can run it)."""
     from ..files import OutputError
     from ..issues import Report
-    from ..validate import load_unit
+    from ..validate import few_collections, load_unit
     from .report import render_unit
 
     report = Report()
     try:
-        unit = load_unit(source, config, report)
+        with few_collections():
+            unit = load_unit(source, config, report)
         if report.unreadable:
             names = "、".join(sorted({Path(i.file).name for i in report.unreadable}))
             return Outcome(source.name, failure=f"{names} 无法读取，请先运行 wenming validate 处理")

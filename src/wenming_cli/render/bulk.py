@@ -79,18 +79,34 @@ def fill_loops(document: Any, loops: list[TableLoop], context: dict[str, Any]) -
             return False
     for loop in loops:
         table = tables[loop.table_index]
-        rows = table.findall(qn("w:tr"))
+        rows = table.findall(_TR)
         anchor = rows[loop.row_index - 1] if loop.row_index else None
+        prototype, slots = _prepared(loop)
+        clone = prototype.__deepcopy__  # lxml's C copy, without copy.deepcopy's memo machinery
         for record in reversed(context[loop.key]):
-            row = copy.deepcopy(loop.prototype)
-            for tc, name in zip(row.findall(qn("w:tc")), loop.fields, strict=True):
-                texts = list(tc.iter(qn("w:t")))
-                value = str(record.get(name, "")).replace("\n", " ")
-                texts[0].text = value
-                for extra in texts[1:]:
-                    extra.text = ""
+            row = clone(None)
+            texts = list(row.iter(_T))
+            for index, name in slots:
+                texts[index].text = str(record.get(name, "")).replace("\n", " ")
             if anchor is not None:
                 anchor.addnext(row)
             else:
                 table.insert(table.index(rows[0]), row)
     return True
+
+
+def _prepared(loop: TableLoop) -> tuple[Any, list[tuple[int, str]]]:
+    """A copy of the loop's body row whose cells hold no text, and for each cell the position of
+    its first ``w:t`` among the row's ``w:t`` elements (where the record's value goes)."""
+    prototype = copy.deepcopy(loop.prototype)
+    texts = list(prototype.iter(_T))
+    slots: list[tuple[int, str]] = []
+    for tc, name in zip(prototype.findall(_TC), loop.fields, strict=True):
+        cell_texts = list(tc.iter(_T))
+        for text in cell_texts:
+            text.text = ""
+        slots.append((texts.index(cell_texts[0]), name))
+    return prototype, slots
+
+
+_TR, _TC, _T = qn("w:tr"), qn("w:tc"), qn("w:t")

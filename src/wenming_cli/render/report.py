@@ -64,7 +64,7 @@ def render_docx(template: Path, context: dict[str, Any], target: Path,
     env = SandboxedEnvironment(autoescape=True)
     try:
         doc = DocxTemplate(str(template))
-        used = doc.get_undeclared_template_variables(env)
+        used = _template_variables(doc, template, env)
     except TemplateError as exc:
         lineno = getattr(exc, "lineno", None)
         line = f"（第 {lineno} 行）" if lineno else ""
@@ -90,6 +90,23 @@ def render_docx(template: Path, context: dict[str, Any], target: Path,
     except TemplateError as exc:
         raise RenderError(f"模板 {template} 渲染失败：{exc}") from exc
     return save_output(target, lambda temp: doc.save(str(temp)))
+
+
+_VARIABLES: dict[tuple[str, int, int], frozenset[str]] = {}
+"""Variables used by a template, by (path, mtime_ns, size): `report --all` renders one template
+for every town, and docxtpl opens and parses the whole template again to list them."""
+
+
+def _template_variables(doc: Any, template: Path, env: Any) -> frozenset[str]:
+    """``doc.get_undeclared_template_variables(env)``, once per version of the template file.
+
+    Raises what docxtpl raises (TemplateError, or any error of a file it cannot open).
+    """
+    info = template.stat()
+    key = (str(template.resolve()), info.st_mtime_ns, info.st_size)
+    if key not in _VARIABLES:
+        _VARIABLES[key] = frozenset(doc.get_undeclared_template_variables(env))
+    return _VARIABLES[key]
 
 
 def save_output(target: Path, save: Callable[[Path], None]) -> Path:
