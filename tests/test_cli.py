@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -304,3 +305,49 @@ def test_report_all_fails_a_unit_with_an_unreadable_workbook(tmp_path: Path) -> 
     result = runner.invoke(app, ["report", "--all", "--data", str(data), "--out", str(tmp_path / "o")])
     assert result.exit_code == 1 and "失败 1 个" in result.output
     assert not list((tmp_path / "o").rglob("*.docx"))
+
+
+def _county_with_problems(tmp_path: Path) -> Path:
+    """The sample county with bad cells in two towns and an unreadable file in a third."""
+    from openpyxl import load_workbook
+
+    data = tmp_path / "data"
+    shutil.copytree(SAMPLE, data)
+    for town, cell, value in (("城北街道", "D5", "610724199001011230"),
+                              ("城南街道", "F6", "12345")):
+        path = next((data / town).glob("*花名册*.xlsx"))
+        book = load_workbook(path)
+        book["队员"][cell] = value
+        book.save(path)
+    (data / "堰口镇" / "坏文件.xlsx").write_bytes(b"PK\x03\x04 truncated")
+    return data
+
+
+def test_validate_in_several_processes_finds_the_same(tmp_path: Path) -> None:
+    data = _county_with_problems(tmp_path)
+    one = runner.invoke(app, ["validate", str(data), "--format", "json", "--jobs", "1"])
+    two = runner.invoke(app, ["validate", str(data), "--format", "json", "--jobs", "2"])
+    assert one.exit_code == two.exit_code == 2  # the unreadable file decides
+    assert one.stdout == two.stdout
+    payload = json.loads(one.stdout)
+    found = {(Path(i["file"]).parent.name, i["code"], i["cell"]) for i in payload["issues"]}
+    assert ("城北街道", "id-card-checksum", "D5") in found
+    assert ("城南街道", "phone-invalid", "F6") in found
+    assert ("堰口镇", "file-unreadable", "") in found
+    assert sum(i["code"] == "duplicate-id-card-across-units" for i in payload["issues"]) == 2
+    assert [c["unit"] for c in payload["checklists"]] == ["城北街道", "城南街道", "堰口镇"]
+
+
+def test_auto_jobs_only_for_county_sized_data(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from wenming_cli import validate
+    from wenming_cli.units import discover
+
+    sources = discover([SAMPLE])
+    assert validate.auto_jobs(sources) == 1  # the sample county is far below 2 MB
+    assert validate.auto_jobs(sources[:1]) == 1
+    monkeypatch.setattr(validate, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(validate.os, "sched_getaffinity", lambda pid: {0, 1, 2}, raising=False)
+    assert validate.auto_jobs(sources) == 3
+    assert validate.auto_jobs(sources[:2]) == 2  # never more processes than units
+    assert validate.auto_jobs(sources[:1]) == 1

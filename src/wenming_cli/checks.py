@@ -257,20 +257,29 @@ def _summary_checks(unit: UnitData) -> Iterable[Issue]:
                      f"请在“小结”工作表填写{col.header}；不填则半年小结中显示【请补充：{col.header}】。")
 
 
-def check_across_units(units: list[UnitData], report: Report) -> None:
-    """County mode: the same ID in several units' rosters is a warning (counted once)."""
-    first: dict[str, tuple[UnitData, Any]] = {}
-    for unit in units:
-        for person in unit.volunteers:
-            if not person.id_card:
-                continue
-            if person.id_card in first and first[person.id_card][0] is not unit:
-                other = first[person.id_card][0]
-                report.add(at(unit, person, "id_card", "duplicate-id-card-across-units", WARNING,
+def id_rows(unit: UnitData) -> list[tuple[str, int]]:
+    """(ID, Excel row) of every volunteer with a valid ID, in roster order."""
+    return [(person.id_card, person.row) for person in unit.volunteers if person.id_card]
+
+
+def check_across_units(units: list[UnitData], report: Report,
+                       ids: list[list[tuple[str, int]]] | None = None) -> None:
+    """County mode: the same ID in several units' rosters is a warning (counted once).
+
+    ``ids`` gives each unit's `id_rows` when the units no longer hold their records (validate
+    in several processes); by default they are taken from the units.
+    """
+    from .schema import Volunteer
+
+    first: dict[str, UnitData] = {}
+    for unit, pairs in zip(units, ids if ids is not None else map(id_rows, units), strict=True):
+        for id_card, row in pairs:
+            other = first.setdefault(id_card, unit)
+            if other is not unit:
+                report.add(at(unit, Volunteer.model_construct(row=row), "id_card",
+                              "duplicate-id-card-across-units", WARNING,
                               f"该志愿者也登记在 {other.name} 的花名册中",
                               "全县汇总时按一人计算；如确属两地服务可不处理。"))
-            else:
-                first.setdefault(person.id_card, (unit, person))
 
 
-__all__ = ["BY_KIND", "at", "check_across_units", "check_unit", "normalise_village"]
+__all__ = ["BY_KIND", "at", "check_across_units", "check_unit", "id_rows", "normalise_village"]

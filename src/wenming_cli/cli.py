@@ -120,6 +120,12 @@ DataOption = Annotated[
     Path | None,
     typer.Option("--data", help="数据文件夹（每个填报单位一个子文件夹）；默认 ./data，没有则用示例数据。"),
 ]
+JobsOption = Annotated[
+    int,
+    typer.Option("--jobs", min=0, max=64,
+                 help="同时处理几个填报单位（进程数）。默认 0＝自动：全县数据（多个单位、2 MB 以上）"
+                      "用全部 CPU 核（最多 8 个），一个单位只用 1 个。"),
+]
 
 
 @app.command("init-templates")
@@ -229,11 +235,12 @@ def validate(
         typer.Option("--mark", help="为有问题的工作簿生成标注副本（…_问题标注.xlsx）：问题单元格"
                      "标红（错误）或标黄（警告）并加批注，原文件不动。"),
     ] = False,
+    jobs: JobsOption = 0,
 ) -> None:
     """校验 Excel 数据：列出每个问题（文件、工作表、单元格、怎么改），再给出“五有”对标情况。"""
-    from .criteria import build_checklist
     from .output import print_checklist, print_issues, print_summary, result_json
-    from .validate import validate_paths
+    from .units import discover
+    from .validate import auto_jobs, list_issues
 
     data_dir = resolve_data_dir(data, quiet=bool(paths))
     config = _load_config(data_dir)
@@ -245,11 +252,11 @@ def validate(
     for target in targets:
         if not target.exists():
             raise _fail(f"找不到 {target}。请检查路径或单位名称。")
-    result = validate_paths(targets, config)
+    sources = discover(targets)
+    result = list_issues(sources, config, jobs=jobs or auto_jobs(sources))
     if not result.units:
         raise _fail(f"在 {'、'.join(map(str, targets))} 中没有找到 Excel 工作簿（.xlsx/.xls）。")
-    checklists = [build_checklist(u, config) for u in result.units
-                  if u.kind == "town" and not u.partial]
+    checklists = result.checklists
     if output_format is OutputFormat.json:
         sys.stdout.write(result_json(result, checklists) + "\n")
     else:
@@ -290,9 +297,7 @@ def report(
                      "项目表、图片资料汇编）或 全部。默认：镇（街道）自评报告，县级单位半年小结。"),
     ] = None,
     pdf: Annotated[bool, typer.Option("--pdf", help="同时用 LibreOffice 转成 PDF。")] = False,
-    jobs: Annotated[
-        int, typer.Option("--jobs", min=1, max=64, help="--all 时同时处理几个单位（进程数）。")
-    ] = 1,
+    jobs: JobsOption = 0,
     make_zip: Annotated[
         bool, typer.Option("--zip", help="把生成的文档打成一个 .zip，便于发邮件报送。")
     ] = False,
@@ -450,6 +455,10 @@ def _report_all(data_dir: Path, config: Any, out: Path, mask: bool, label: str,
     sources = discover([data_dir])
     if not sources:
         raise _fail(f"{data_dir} 中没有填报单位文件夹。")
+    if not jobs:
+        from .validate import auto_jobs
+
+        jobs = auto_jobs(sources)
     with Progress(console=err_console.real, transient=True) as progress:
         task = progress.add_task("生成文档", total=len(sources))
 

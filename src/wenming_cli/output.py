@@ -12,7 +12,7 @@ from rich.table import Table
 from .criteria import Checklist
 from .figures import format_rate
 from .issues import Issue
-from .validate import ValidationResult
+from .validate import Listing
 
 if TYPE_CHECKING:
     from .config import Config
@@ -56,7 +56,7 @@ def checklist_dict(checklist: Checklist) -> dict[str, Any]:
     }
 
 
-def result_json(result: ValidationResult, checklists: list[Checklist]) -> str:
+def result_json(result: Listing, checklists: list[Checklist]) -> str:
     """The whole validation result as compact JSON text (for programs; ensure_ascii off: Chinese
     stays readable). Not indented: the standard library's C encoder only runs without ``indent``,
     and a county's 6,000 issues would otherwise take 5× longer to print."""
@@ -116,7 +116,7 @@ def print_checklist(console: Console, checklist: Checklist) -> None:
     )
 
 
-def print_summary(console: Console, result: ValidationResult) -> None:
+def print_summary(console: Console, result: Listing) -> None:
     """Closing line: counts of errors and warnings and what the exit code means."""
     report = result.report
     errors, warnings = len(report.errors), len(report.warnings)

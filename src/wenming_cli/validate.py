@@ -14,12 +14,13 @@ sheet-too-large, formula-no-value.
 from __future__ import annotations
 
 import gc
+import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import zip_longest
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import cells
 from .cells import Problem
@@ -35,6 +36,9 @@ from .read import (
 )
 from .schema import WORKBOOKS, Col, SheetRow
 from .units import UnitData, UnitSource, discover, new_unit
+
+if TYPE_CHECKING:
+    from .criteria import Checklist
 
 
 @dataclass
@@ -317,6 +321,92 @@ def validate_units(sources: list[UnitSource], config: Config) -> ValidationResul
     return ValidationResult(units, report)
 
 
+def auto_jobs(sources: list[UnitSource]) -> int:
+    """How many processes to use for ``sources`` when the user did not say: one per CPU core
+    (at most 8) when there are several units holding at least `PARALLEL_BYTES` of workbooks —
+    a county's data; otherwise 1 (starting processes costs more than a town's data takes)."""
+    if len(sources) < 2:
+        return 1
+    size = sum(path.stat().st_size for source in sources for path in source.files
+               if path.is_file())
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, min(cores or 1, 8, len(sources))) if size >= PARALLEL_BYTES else 1
+
+
+PARALLEL_BYTES = 2_000_000
+"""Total workbook size from which `auto_jobs` spreads units over processes (the benchmark's
+county is 17 MB; a town's own data is well under 1 MB)."""
+
+
+@dataclass
+class Listing:
+    """What `wenming validate` shows: every issue, the units read (names, kinds, files; their
+    records are not kept) and the 五有 checklist of every fully read town, in folder order."""
+
+    units: list[UnitData]
+    report: Report
+    checklists: list[Checklist]
+
+
+def list_issues(sources: list[UnitSource], config: Config, jobs: int = 1) -> Listing:
+    """`validate_units` for `wenming validate`, in ``jobs`` processes (one unit at a time each).
+
+    Each process reads and checks whole units and sends back only their issues, checklists and
+    (ID, row) pairs, so the IDs found in several units are flagged here as in `validate_units`.
+    With ``jobs`` 1 everything runs in this process; the result is the same either way.
+    """
+    from .checks import check_across_units
+
+    if jobs <= 1 or len(sources) <= 1:
+        result = validate_units(sources, config)
+        return Listing([_without_records(u) for u in result.units], result.report,
+                       [c for u in result.units if (c := _checklist(u, config)) is not None])
+    from concurrent.futures import ProcessPoolExecutor
+
+    # largest units first, so that no process is left with a big one at the end
+    order = sorted(range(len(sources)), key=lambda i: -sum(
+        p.stat().st_size for p in sources[i].files if p.is_file()))
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = {i: pool.submit(_list_unit, sources[i], config) for i in order}
+        done = [futures[i].result() for i in range(len(sources))]
+    report = Report()
+    for part in done:
+        report.extend(part.issues)
+    units = [part.unit for part in done]
+    check_across_units(units, report, [part.ids for part in done])
+    return Listing(units, report, [part.checklist for part in done if part.checklist is not None])
+
+
+@dataclass
+class _UnitPart:
+    unit: UnitData
+    issues: list[Issue]
+    ids: list[tuple[str, int]]
+    checklist: Checklist | None
+
+
+def _list_unit(source: UnitSource, config: Config) -> _UnitPart:
+    """One unit's share of `list_issues` (module-level, so a process pool can run it)."""
+    from .checks import id_rows
+
+    report = Report()
+    with few_collections():
+        unit = load_unit(source, config, report)
+    return _UnitPart(_without_records(unit), report.issues, id_rows(unit), _checklist(unit, config))
+
+
+def _checklist(unit: UnitData, config: Config) -> Checklist | None:
+    from .criteria import build_checklist
+
+    return build_checklist(unit, config) if unit.kind == "town" and not unit.partial else None
+
+
+def _without_records(unit: UnitData) -> UnitData:
+    """``unit`` with its names, kind and files but none of its rows (cheap to send back)."""
+    return replace(unit, info=None, sites=[], assessments=[], summary=None, teams=[],
+                   volunteers=[], activities=[], projects=[], bad_cells=set())
+
+
 def validate_paths(paths: list[Path], config: Config) -> ValidationResult:
     """`validate_units` over whatever `discover` finds under ``paths``.
 
@@ -326,4 +416,4 @@ def validate_paths(paths: list[Path], config: Config) -> ValidationResult:
     return validate_units(discover(paths), config)
 
 
-__all__ = ["ValidationResult", "few_collections", "load_unit", "validate_paths", "validate_units", "WARNING"]
+__all__ = ["Listing", "ValidationResult", "auto_jobs", "few_collections", "list_issues", "load_unit", "validate_paths", "validate_units", "WARNING"]
