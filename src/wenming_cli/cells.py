@@ -35,7 +35,8 @@ class Problem:
 Parsed = tuple[T | None, list[Problem]]
 
 _SPACES = re.compile(r"[ \t\u3000\u00a0\r]+")
-_NEEDS_CLEANING = re.compile(r"[\t\n\r\u3000\u00a0\x0b\x0c\x1c-\x1f\x85\u2028\u2029]| {2}")
+NEEDS_CLEANING = re.compile(r"[\t\n\r\u3000\u00a0\x0b\x0c\x1c-\x1f\x85\u2028\u2029]| {2}")
+"""Characters `clean_text` must deal with; a string without them only needs stripping."""
 _ALL_SPACE = re.compile(r"\s+|\u3000|\u00a0")
 
 
@@ -62,7 +63,7 @@ def clean_text(raw: object, keep_newlines: bool = False) -> str:
     """
     if raw is None:
         return ""
-    if type(raw) is str and not _NEEDS_CLEANING.search(raw):
+    if type(raw) is str and not NEEDS_CLEANING.search(raw):
         return raw.strip()
     if isinstance(raw, bool):
         return "是" if raw else "否"

@@ -6,15 +6,14 @@ import json
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
-from rich.table import Table
-
 from .criteria import Checklist
 from .figures import format_rate
 from .issues import Issue
 from .validate import Listing
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from .config import Config
     from .status import UnitStatus
 
@@ -74,6 +73,8 @@ def result_json(result: Listing, checklists: list[Checklist]) -> str:
 
 def print_issues(console: Console, issues: list[Issue]) -> None:
     """One table per file: 位置 · 级别 · 问题 · 怎么改 (code in dim text)."""
+    from rich.table import Table
+
     by_file: dict[str, list[Issue]] = defaultdict(list)
     for issue in issues:
         by_file[issue.file].append(issue)
@@ -92,6 +93,8 @@ def print_issues(console: Console, issues: list[Issue]) -> None:
 
 def print_checklist(console: Console, checklist: Checklist) -> None:
     """The 五有 checklist of one unit as a table, then the key figures in one line."""
+    from rich.table import Table
+
     fig = checklist.figures
     table = Table(title=f"{checklist.unit} “五有”对标情况", title_justify="left")
     table.add_column("序号", no_wrap=True)
@@ -130,6 +133,8 @@ def print_summary(console: Console, result: Listing) -> None:
 
 def print_status(console: Console, statuses: list[UnitStatus], config: Config) -> None:
     """The 报送情况 table (phone-list order) and a closing count line."""
+    from rich.table import Table
+
     table = Table(title=f"材料报送情况（截止 {config.deadline:%Y年%m月%d日 %H:%M}）",
                   title_justify="left")
     for header in ("单位", "类别", "状态", "已交工作簿", "最后修改", "错误", "警告"):

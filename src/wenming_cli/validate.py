@@ -131,19 +131,24 @@ class _Sheet:
             raws: Sequence[Any] = (
                 grid[position] if position is not None and position < len(grid) else [None] * count
             )
-            if col.kind in _REPEATING or col.dropdown:
-                keys: Sequence[Any] = (
-                    raws if set(map(type, raws)) <= {str} else list(zip(map(type, raws), raws, strict=True))
-                )
-                known = {key: parse(raw) if raw is not None and raw != "" else _BLANK
-                         for key, raw in dict(zip(keys, raws, strict=True)).items()}
-                results = [known[key] for key in keys]
-            else:
-                results = [_BLANK if raw is None or raw == "" else parse(raw) for raw in raws]
-            columns.append([value for value, _ in results])
             must = col.required and check_required and (position is not None or form)
-            flagged = [index for index, (value, problems) in enumerate(results)
-                       if problems or (must and value is None)]
+            if col.kind == "text" and not col.dropdown:  # never a problem, rarely repeated
+                values = [_text(raw) for raw in raws]
+                columns.append(values)
+                results: list[tuple[Any, list[Problem]]] = [(None, [])] * count
+                flagged = [i for i, value in enumerate(values) if value is None] if must else []
+            else:
+                if col.kind in _REPEATING or col.dropdown:
+                    keys: Sequence[Any] = raws if set(map(type, raws)) <= {str} else list(
+                        zip(map(type, raws), raws, strict=True))
+                    known = {key: parse(raw) if raw is not None and raw != "" else _BLANK
+                             for key, raw in dict(zip(keys, raws, strict=True)).items()}
+                    results = [known[key] for key in keys]
+                else:
+                    results = [_BLANK if raw is None or raw == "" else parse(raw) for raw in raws]
+                columns.append([value for value, _ in results])
+                flagged = [index for index, (value, problems) in enumerate(results)
+                           if problems or (must and value is None)]
             for index in flagged:
                 value, problems = results[index]
                 row = rows[index][0]
@@ -165,8 +170,11 @@ _BLANK: tuple[Any, list[Problem]] = (None, [])
 """Result of a blank cell: no value; ``required-missing`` is decided per column."""
 
 
-def _blank(raw: object) -> bool:
-    return raw is None or raw == ""
+def _text(raw: object) -> str | None:
+    """`cells.parse_text`'s value, with the usual plain string handled inline."""
+    if type(raw) is str and not cells.NEEDS_CLEANING.search(raw):
+        return raw.strip() or None
+    return None if raw is None else cells.parse_text(raw)[0]
 
 
 _REPEATING = frozenset({"enum", "date", "plan_time", "int", "number"})
