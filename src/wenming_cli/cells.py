@@ -49,7 +49,7 @@ def _ascii(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
-def _number_text(value: float) -> str:
+def number_text(value: float) -> str:
     """'13812345678' for 13812345678.0; repr-like text for other numbers."""
     if math.isfinite(value) and value == int(value) and abs(value) < 1e15:
         return str(int(value))
@@ -68,7 +68,7 @@ def clean_text(raw: object, keep_newlines: bool = False) -> str:
     if isinstance(raw, bool):
         return "是" if raw else "否"
     if isinstance(raw, float):
-        return _number_text(raw)
+        return number_text(raw)
     text = raw if isinstance(raw, str) else str(raw)
     lines = [_SPACES.sub(" ", line).strip() for line in text.replace("\r\n", "\n").split("\n")]
     if keep_newlines:
@@ -217,7 +217,7 @@ def parse_phone(raw: object) -> Parsed[str]:
     if isinstance(raw, int) and not isinstance(raw, bool):
         text = str(raw)
     elif isinstance(raw, float):
-        text = _number_text(raw)
+        text = number_text(raw)
     elif isinstance(raw, (date, time, timedelta, bool)):
         text = "日期或其他非电话内容"
     else:
@@ -325,11 +325,11 @@ def parse_plan_time(raw: object, allow_month: bool = True) -> Parsed[PlanTime]:
                 ]
             raw = text
         elif 1900 <= value < 2101:
-            return None, [_invalid(_number_text(value))]
+            return None, [_invalid(number_text(value))]
         else:
             serial = _excel_serial(value)
             if serial is None:
-                return None, [_invalid(_number_text(value))]
+                return None, [_invalid(number_text(value))]
             return PlanTime(serial.year, serial.month, serial.day), []
     text = _ALL_SPACE.sub("", _ascii(clean_text(raw)))
     match = _FULL_DATE.match(text) or _COMPACT.match(text)

@@ -60,11 +60,11 @@ def check_unit(unit: UnitData, config: Config, report: Report) -> None:
     report.extend(_profile_checks(unit, config))
 
 
-def _village_issue(unit: UnitData, record: Any) -> Issue | None:
+def _village_issue(unit: UnitData, record: Any, known: frozenset[str]) -> Issue | None:
+    """village-unknown for a 所在村（社区） not among ``known`` (the unit's villages; empty: no
+    check, as for county units)."""
     village = record.village
-    if not village:
-        return None
-    if not unit.villages or normalise_village(village) in unit.villages:
+    if not village or not known or village in known or normalise_village(village) in known:
         return None
     return at(unit, record, "village", "village-unknown", WARNING,
               f"“{village}”不是{unit.name}的村（社区）",
@@ -73,6 +73,7 @@ def _village_issue(unit: UnitData, record: Any) -> Issue | None:
 
 
 def _team_checks(unit: UnitData) -> Iterable[Issue]:
+    known = frozenset(unit.villages)
     seen: dict[str, int] = {}
     for team in unit.teams:
         if team.name:
@@ -85,12 +86,13 @@ def _team_checks(unit: UnitData) -> Iterable[Issue]:
         if team.level == "村级" and not team.village:
             yield at(unit, team, "village", "village-required", ERROR,
                      "村级队伍没有填写所在村（社区）", "请在下拉列表中选择该队伍所在的村（社区）。")
-        issue = _village_issue(unit, team)
+        issue = _village_issue(unit, team, known)
         if issue:
             yield issue
 
 
 def _volunteer_checks(unit: UnitData) -> Iterable[Issue]:
+    known = frozenset(unit.villages)
     team_names = {t.name for t in unit.teams if t.name}
     seen: dict[str, int] = {}
     for person in unit.volunteers:
@@ -110,7 +112,7 @@ def _volunteer_checks(unit: UnitData) -> Iterable[Issue]:
                 yield at(unit, person, "gender", "id-card-gender-mismatch", WARNING,
                          f"性别“{person.gender}”与身份证号码第 17 位不符",
                          "请核对性别或身份证号码（第 17 位奇数为男、偶数为女）。")
-        issue = _village_issue(unit, person)
+        issue = _village_issue(unit, person, known)
         if issue:
             yield issue
 
@@ -197,11 +199,12 @@ def _project_checks(unit: UnitData, config: Config) -> Iterable[Issue]:
 
 
 def _site_checks(unit: UnitData) -> Iterable[Issue]:
+    known = frozenset(unit.villages)
     for site in unit.sites:
         if site.site_type == "实践站" and not site.village:
             yield at(unit, site, "village", "village-required", ERROR,
                      "实践站没有填写所在村（社区）", "请选择该实践站所在的村（社区），覆盖率据此计算。")
-        issue = _village_issue(unit, site)
+        issue = _village_issue(unit, site, known)
         if issue:
             yield issue
 

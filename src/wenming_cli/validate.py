@@ -174,6 +174,8 @@ def _text(raw: object) -> str | None:
     """`cells.parse_text`'s value, with the usual plain string handled inline."""
     if type(raw) is str and not cells.NEEDS_CLEANING.search(raw):
         return raw.strip() or None
+    if type(raw) is float:  # 序号 and other numbers typed into a text column
+        return cells.number_text(raw)
     return None if raw is None else cells.parse_text(raw)[0]
 
 
