@@ -166,10 +166,18 @@ def test_bulk_filled_tables_equal_jinja_rendering(tmp_path: Path, config: Config
     unit = validate_paths([SAMPLE], config).units[0]
     assert len(unit.volunteers) > report.BULK_ROWS  # the sample exercises the bulk path
     fast = render_self_assessment(unit, config, tmp_path / "fast")
+    bulk_rows = report.BULK_ROWS
     monkeypatch.setattr(report, "BULK_ROWS", 10**9)
     slow = render_self_assessment(unit, config, tmp_path / "slow")
 
     def cells(path: Path) -> list[list[str]]:
         return [[c.text for c in row.cells] for t in Document(str(path)).tables for row in t.rows]
 
+    def tables_xml(path: Path) -> list[bytes]:  # canonical XML: same elements, attributes, text
+        from lxml import etree
+
+        return [etree.tostring(t._tbl, method="c14n") for t in Document(str(path)).tables]
+
     assert cells(fast) == cells(slow)
+    assert len(cells(fast)) > bulk_rows
+    assert tables_xml(fast) == tables_xml(slow)
