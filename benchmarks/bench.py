@@ -2,10 +2,11 @@
 
 Plain Python, no pytest. Every measurement is a fresh process started through
 ``benchmarks/runner.py exec``, which reports the wall time and the peak RSS of its only child
-(so RSS is per measurement). Times are medians over ``--repeat`` runs after one warm-up run.
+and the summed RSS of it and its worker processes. Times are medians over ``--repeat`` runs after one warm-up run.
 
     (a) baseline: bare python-calamine read of every cell of every sheet (fresh interpreter)
-    (b) wenming validate DIR --format json
+    (b) wenming validate DIR --format json (default --jobs: auto, one process per core for a
+        county) and (b′) the same with --jobs 1; (a), (b), (b′) run in rounds, ratios per round
     (c) wenming report --all / --county (recorded as "not available yet" when the option does
         not exist), and wenming report --town T for every town, one process per town
     (d) wenming --help vs python -c "import typer" (median of 5 each)
@@ -91,13 +92,50 @@ def measure(cmd: list[str], repeat: int, warmup: int = 1, stdout: Path | None = 
             return {"failed": True, **result}
         if i >= warmup:
             runs.append(result)
+    return summarise(runs)
+
+
+def summarise(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """Medians (and max RSS) of several successful runs of one command."""
     times = [r["elapsed"] for r in runs]
-    rss = [r["tree_rss_mb"] or r["maxrss_mb"] for r in runs]  # all processes of the command
+    rss = [r["tree_rss_mb"] or r["maxrss_mb"] for r in runs]
     return {
         "failed": False, "rc": runs[-1]["rc"], "elapsed": statistics.median(times),
         "times": times, "rss": statistics.median(rss), "rss_max": max(rss),
         "cpu": statistics.median(r["cpu"] for r in runs), "stderr": runs[-1]["stderr"],
     }
+
+
+def measure_rounds(cmds: dict[str, tuple[list[str], Path | None]], repeat: int,
+                   warmup: int = 1) -> dict[str, dict[str, Any]]:
+    """Run the commands in turn, round after round (a, b, b′, a, b, b′, …), so that a busy
+    moment of a shared machine slows all of them alike; each result also gets ``per_round``
+    (its wall time in each round) for ratios taken within a round."""
+    runs: dict[str, list[dict[str, Any]]] = {key: [] for key in cmds}
+    failed: dict[str, dict[str, Any]] = {}
+    for i in range(warmup + repeat):
+        for key, (cmd, stdout) in cmds.items():
+            if key in failed:
+                continue
+            result = run_once(cmd, stdout)
+            if result["rc"] not in (0, 1):
+                failed[key] = {"failed": True, **result}
+            elif i >= warmup:
+                runs[key].append(result)
+    out: dict[str, dict[str, Any]] = {}
+    for key in cmds:
+        if key in failed:
+            out[key] = failed[key]
+        else:
+            out[key] = summarise(runs[key])
+            out[key]["per_round"] = [r["elapsed"] for r in runs[key]]
+    return out
+
+
+def round_ratio(result: dict[str, Any], base: dict[str, Any]) -> float:
+    """Median over rounds of (result's wall time / base's wall time in the same round)."""
+    return statistics.median(x / y for x, y in zip(result["per_round"], base["per_round"],
+                                                    strict=True))
 
 
 def availability(cmd: list[str]) -> tuple[str, dict[str, Any]]:
@@ -138,26 +176,32 @@ def town_names() -> list[str]:
     return [t.name for t in load_config()[0].towns]
 
 
-def baseline(data: Path, repeat: int, tmp: Path) -> dict[str, Any]:
-    out = tmp / "calamine.json"
-    result = measure([PY, str(RUNNER), "calamine", str(data)], repeat, stdout=out)
-    result["inner"] = json.loads(out.read_text(encoding="utf-8"))
-    return result
-
-
-def validate(data: Path, repeat: int, tmp: Path, *options: str) -> dict[str, Any]:
-    out = tmp / "validate.json"
-    result = measure([*WENMING, "validate", str(data), "--format", "json", *options], repeat,
-                     stdout=out)
-    if not result["failed"]:
+def read_and_validate(data: Path, repeat: int, tmp: Path) -> tuple[dict[str, Any], ...]:
+    """(a) the bare read, (b) validate (default jobs) and (b′) validate --jobs 1, in rounds."""
+    outs = {key: tmp / f"{key}.json" for key in ("a", "b", "b1")}
+    validate = [*WENMING, "validate", str(data), "--format", "json"]
+    results = measure_rounds({
+        "a": ([PY, str(RUNNER), "calamine", str(data)], outs["a"]),
+        "b": (validate, outs["b"]),
+        "b1": ([*validate, "--jobs", "1"], outs["b1"]),
+    }, repeat)
+    a = results["a"]
+    if not a["failed"]:
+        a["inner"] = json.loads(outs["a"].read_text(encoding="utf-8"))
+    for key in ("b", "b1"):
+        result = results[key]
+        if result["failed"]:
+            continue
+        if not a["failed"]:
+            result["ratio"] = round_ratio(result, a)
         try:
-            parsed = json.loads(out.read_text(encoding="utf-8"))
+            parsed = json.loads(outs[key].read_text(encoding="utf-8"))
             result["issues"] = len(parsed.get("issues", []))
             result["errors"] = parsed.get("errors")
             result["warnings"] = parsed.get("warnings")
         except (ValueError, AttributeError) as exc:
             result["issues"] = f"unparsable JSON ({exc})"
-    return result
+    return a, results["b"], results["b1"]
 
 
 # ---------------------------------------------------------------- machine
@@ -255,16 +299,15 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="wenming-bench-") as tmp_name:
         tmp = Path(tmp_name)
         out_dir = tmp / "输出"
-        print("(a) baseline: python-calamine read …", flush=True)
-        a = baseline(data, rep, tmp)
-        print(f"    {fmt_s(a['elapsed'])}, {a['rss']:.0f} MB", flush=True)
-        print("(b) wenming validate --format json …", flush=True)
-        b = validate(data, rep, tmp)
+        print("(a) bare python-calamine read and (b) wenming validate, in rounds …", flush=True)
+        a, b, b1 = read_and_validate(data, rep, tmp)
+        if a["failed"]:
+            print(f"baseline failed: {a['stderr']}")
+            return 1
+        print(f"    (a) {fmt_s(a['elapsed'])}, {a['rss']:.0f} MB", flush=True)
         if not b["failed"]:
-            print(f"    {fmt_s(b['elapsed'])}, {b['rss']:.0f} MB, {b.get('issues')} issues",
-                  flush=True)
-        print("(b) wenming validate --format json --jobs 1 …", flush=True)
-        b1 = validate(data, rep, tmp, "--jobs", "1")
+            print(f"    (b) {fmt_s(b['elapsed'])}, {b['rss']:.0f} MB, {b.get('issues')} issues, "
+                  f"{b['ratio']:.2f} × (a)", flush=True)
         c: dict[str, tuple[str, dict[str, Any]]] = {}
         for option in ("--all", "--all --jobs 1", "--county"):
             print(f"(c) wenming report {option} …", flush=True)
@@ -279,10 +322,13 @@ def main(argv: list[str] | None = None) -> int:
                                   "--out", str(out_dir)]))
         loop_failed = [t for t, r in zip(towns, loop, strict=True) if r["rc"] not in (0, 1)]
         print("(d) wenming --help vs import typer …", flush=True)
-        helps = measure([*WENMING, "--help"], 5, ok=(0,))
-        typer_ = measure([PY, "-c", "import typer"], 5, ok=(0,))
-        bare = measure([PY, "-c", "pass"], 5, ok=(0,))
-        import_cli = measure([PY, "-c", "import wenming_cli.cli"], 5, ok=(0,))
+        small = measure_rounds({
+            "help": ([*WENMING, "--help"], None),
+            "typer": ([PY, "-c", "import typer"], None),
+            "bare": ([PY, "-c", "pass"], None),
+            "cli": ([PY, "-c", "import wenming_cli.cli"], None),
+        }, 9)
+        helps, typer_, bare, import_cli = (small[k] for k in ("help", "typer", "bare", "cli"))
         module_ok = run_once([PY, "-m", "wenming_cli.cli", "--help"])["rc"] == 0
 
         scale: dict[str, Any] = {}
@@ -293,8 +339,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"scale check skipped: make_county.py --scale 4 failed ({exc})")
             else:
                 print("scale check: (a) and (b) on 4× data …", flush=True)
-                scale["a4"] = baseline(SCALED_DATA, rep, tmp)
-                scale["b4"] = validate(SCALED_DATA, rep, tmp)
+                scale["a4"], scale["b4"], scale["b4_1"] = read_and_validate(SCALED_DATA, rep, tmp)
 
     # ------------------------------------------------------------ markdown
     lines: list[str] = []
@@ -329,7 +374,9 @@ def main(argv: list[str] | None = None) -> int:
     add("## Results")
     add("")
     add(f"Wall time = median of {rep} fresh-process runs after one warm-up (help/import: median "
-        "of 5); CPU = user + system time of the command and all its worker processes (median); "
+        "of 9). (a), (b) and (b′) run in turn — and so do the four (d) commands —, round after round, and their ratio is the median "
+        "of the ratios within a round (a shared machine's busy moments hit both sides); the "
+        "(c) ratios divide by the median of (a). CPU = user + system time of the command and all its worker processes (median); "
         "peak RSS = the peak of the summed RSS of the command and its worker processes, sampled "
         "every 20 ms (median; on systems without /proc: the largest single process). "
         "`validate` and `report --all` spread the units over one process per CPU core by "
@@ -345,11 +392,11 @@ def main(argv: list[str] | None = None) -> int:
             f"{a['rss']:.0f} MB"))
     add(row("    of which the read itself (in-process)", fmt_s(inner["read"]), "", "", "", "", ""))
     for label, result, main_row in (("(b) `wenming validate DIR --format json`", b, True),
-                                    ("(b) `… --jobs 1` (one process)", b1, False)):
+                                    ("(b′) `… --jobs 1` (one process)", b1, False)):
         if result["failed"]:
             add(row(label, failed_text(result), "", "≤ 1.5 × (a)", "", "", ""))
             continue
-        rb = result["elapsed"] / a["elapsed"]
+        rb = result["ratio"]
         memory = f"{result['rss']:.0f} MB"
         if main_row:
             memory += f" ({verdict(result['rss'], TARGET_RSS_MB)} ≤ {TARGET_RSS_MB:.0f})"
@@ -375,14 +422,14 @@ def main(argv: list[str] | None = None) -> int:
             f"max {max(r['tree_rss_mb'] or r['maxrss_mb'] for r in loop):.0f} MB"))
     add(row("    per town (median / max)", f"{fmt_s(statistics.median(r['elapsed'] for r in loop))}"
             f" / {fmt_s(max(r['elapsed'] for r in loop))}", "", "", "", "", ""))
-    rh = helps["elapsed"] / typer_["elapsed"]
+    rh = round_ratio(helps, typer_)
     add(row("(d) `wenming --help`", fmt_s(helps["elapsed"]), f"{rh:.2f} × import typer",
             f"≤ {TARGET_HELP} × import typer", verdict(rh, TARGET_HELP),
             fmt_s(helps["cpu"]), f"{helps['rss']:.0f} MB"))
     add(row("(d) `python -c \"import typer\"`", fmt_s(typer_["elapsed"]), "1.00", "", "",
             fmt_s(typer_["cpu"]), f"{typer_['rss']:.0f} MB"))
     add(row("    for reference: `python -c \"import wenming_cli.cli\"`",
-            fmt_s(import_cli["elapsed"]), f"{import_cli['elapsed'] / typer_['elapsed']:.2f} × "
+            fmt_s(import_cli["elapsed"]), f"{round_ratio(import_cli, typer_):.2f} × "
             "import typer", "", "", fmt_s(import_cli["cpu"]), f"{import_cli['rss']:.0f} MB"))
     add(row("    for reference: `python -c pass`", fmt_s(bare["elapsed"]), "", "", "",
             fmt_s(bare["cpu"]), f"{bare['rss']:.0f} MB"))
@@ -407,8 +454,11 @@ def main(argv: list[str] | None = None) -> int:
             growth = b4["rss"] / b["rss"]
             add(row("(b) validate time", fmt_s(b["elapsed"]), fmt_s(b4["elapsed"]),
                     f"{b4['elapsed'] / b['elapsed']:.2f}", "≈ linear (≤ 4)"))
-            add(row("(b) validate / (a)", f"{b['elapsed'] / a['elapsed']:.2f}",
-                    f"{b4['elapsed'] / a4['elapsed']:.2f}", "", f"≤ {TARGET_VALIDATE}"))
+            add(row("(b) validate / (a), within rounds", f"{b['ratio']:.2f}",
+                    f"{b4['ratio']:.2f}", "", f"≤ {TARGET_VALIDATE}"))
+            if not scale["b4_1"]["failed"]:
+                add(row("(b′) validate --jobs 1 / (a), within rounds", f"{b1['ratio']:.2f}",
+                        f"{scale['b4_1']['ratio']:.2f}", "", ""))
             add(row("(b) validate peak RSS", f"{b['rss']:.0f} MB", f"{b4['rss']:.0f} MB",
                     f"{growth:.2f}",
                     f"≤ {TARGET_RSS_MB:.0f} MB at 1×: {verdict(b['rss'], TARGET_RSS_MB)}; "
