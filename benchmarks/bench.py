@@ -9,7 +9,7 @@ and the summed RSS of it and its worker processes. Times are medians over ``--re
         county) and (b′) the same with --jobs 1; (a), (b), (b′) run in rounds, ratios per round
     (c) wenming report --all / --county (recorded as "not available yet" when the option does
         not exist), and wenming report --town T for every town, one process per town
-    (d) wenming --help vs python -c "import typer" (median of 5 each)
+    (d) wenming --help vs python -c "import typer" (9 rounds, ratio per round)
 
 Ratios: (b)/(a) ≤ 1.5, (c)/(a) ≤ 3, help/import typer ≤ 1.3; peak RSS of (b) ≤ 300 MB and
 growing no more than linearly (--scale-check: 1× vs 4× data).
@@ -374,7 +374,8 @@ def main(argv: list[str] | None = None) -> int:
     add("## Results")
     add("")
     add(f"Wall time = median of {rep} fresh-process runs after one warm-up (help/import: median "
-        "of 9). (a), (b) and (b′) run in turn — and so do the four (d) commands —, round after round, and their ratio is the median "
+        "of 9). (a), (b) and (b′) run in turn, round after round (so do the four (d) commands), "
+        "and their ratio is the median "
         "of the ratios within a round (a shared machine's busy moments hit both sides); the "
         "(c) ratios divide by the median of (a). CPU = user + system time of the command and all its worker processes (median); "
         "peak RSS = the peak of the summed RSS of the command and its worker processes, sampled "
