@@ -351,3 +351,6 @@ def test_auto_jobs_only_for_county_sized_data(tmp_path: Path,
     assert validate.auto_jobs(sources) == 3
     assert validate.auto_jobs(sources[:2]) == 2  # never more processes than units
     assert validate.auto_jobs(sources[:1]) == 1
+    monkeypatch.setattr(validate.os, "sched_getaffinity", lambda pid: set(range(64)),
+                        raising=False)
+    assert validate.auto_jobs(sources) == validate.MAX_AUTO_JOBS == 4

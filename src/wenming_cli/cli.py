@@ -124,7 +124,7 @@ JobsOption = Annotated[
     int,
     typer.Option("--jobs", min=0, max=64,
                  help="同时处理几个填报单位（进程数）。默认 0＝自动：全县数据（多个单位、2 MB 以上）"
-                      "用全部 CPU 核（最多 8 个），一个单位只用 1 个。"),
+                      "每个 CPU 核一个（最多 4 个），一个单位只用 1 个。"),
 ]
 
 

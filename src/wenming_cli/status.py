@@ -18,7 +18,7 @@ from .config import Config
 from .county import KIND_LABELS
 from .schema import WORKBOOKS
 from .units import UnitSource, discover, owns_file
-from .validate import validate_units
+from .validate import auto_jobs, list_issues
 
 PHONE_STATES = ("未报送", "未填写", "逾期", "有错误")
 """States the office must phone about."""
@@ -74,7 +74,8 @@ class UnitStatus:
 def collect_status(data_dir: Path, config: Config) -> list[UnitStatus]:
     """The status of every expected unit (plus folders not in the config), phone-list first."""
     sources = {s.name: s for s in discover([data_dir])} if data_dir.is_dir() else {}
-    result = validate_units(list(sources.values()), config)
+    found = list(sources.values())
+    result = list_issues(found, config, jobs=auto_jobs(found), checklists=False)
     counts: dict[str, list[int]] = {}
     for unit in result.units:
         errors = warnings = 0

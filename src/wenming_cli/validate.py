@@ -333,15 +333,19 @@ def validate_units(sources: list[UnitSource], config: Config) -> ValidationResul
 
 def auto_jobs(sources: list[UnitSource]) -> int:
     """How many processes to use for ``sources`` when the user did not say: one per CPU core
-    (at most 8) when there are several units holding at least `PARALLEL_BYTES` of workbooks —
+    (at most `MAX_AUTO_JOBS`) when there are several units holding at least `PARALLEL_BYTES` of workbooks —
     a county's data; otherwise 1 (starting processes costs more than a town's data takes)."""
     if len(sources) < 2:
         return 1
     size = sum(path.stat().st_size for source in sources for path in source.files
                if path.is_file())
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return max(1, min(cores or 1, 8, len(sources))) if size >= PARALLEL_BYTES else 1
+    return max(1, min(cores or 1, MAX_AUTO_JOBS, len(sources))) if size >= PARALLEL_BYTES else 1
 
+
+MAX_AUTO_JOBS = 4
+"""`auto_jobs` never starts more processes than this: a `report --all` process holds ~350 MB
+while it writes a town's 自评报告 (benchmarks/RESULTS.md); 4 stay within a clerk's laptop."""
 
 PARALLEL_BYTES = 2_000_000
 """Total workbook size from which `auto_jobs` spreads units over processes (the benchmark's
@@ -358,26 +362,29 @@ class Listing:
     checklists: list[Checklist]
 
 
-def list_issues(sources: list[UnitSource], config: Config, jobs: int = 1) -> Listing:
+def list_issues(sources: list[UnitSource], config: Config, jobs: int = 1,
+                checklists: bool = True) -> Listing:
     """`validate_units` for `wenming validate`, in ``jobs`` processes (one unit at a time each).
 
     Each process reads and checks whole units and sends back only their issues, checklists and
     (ID, row) pairs, so the IDs found in several units are flagged here as in `validate_units`.
     With ``jobs`` 1 everything runs in this process; the result is the same either way.
+    ``checklists`` False leaves `Listing.checklists` empty (`wenming status` needs none).
     """
     from .checks import check_across_units
 
     if jobs <= 1 or len(sources) <= 1:
         result = validate_units(sources, config)
         return Listing([_without_records(u) for u in result.units], result.report,
-                       [c for u in result.units if (c := _checklist(u, config)) is not None])
+                       [c for u in result.units
+                        if checklists and (c := _checklist(u, config)) is not None])
     from concurrent.futures import ProcessPoolExecutor
 
     # largest units first, so that no process is left with a big one at the end
     order = sorted(range(len(sources)), key=lambda i: -sum(
         p.stat().st_size for p in sources[i].files if p.is_file()))
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = {i: pool.submit(_list_unit, sources[i], config) for i in order}
+        futures = {i: pool.submit(_list_unit, sources[i], config, checklists) for i in order}
         done = [futures[i].result() for i in range(len(sources))]
     report = Report()
     for part in done:
@@ -395,14 +402,15 @@ class _UnitPart:
     checklist: Checklist | None
 
 
-def _list_unit(source: UnitSource, config: Config) -> _UnitPart:
+def _list_unit(source: UnitSource, config: Config, checklist: bool = True) -> _UnitPart:
     """One unit's share of `list_issues` (module-level, so a process pool can run it)."""
     from .checks import id_rows
 
     report = Report()
     with few_collections():
         unit = load_unit(source, config, report)
-    return _UnitPart(_without_records(unit), report.issues, id_rows(unit), _checklist(unit, config))
+    return _UnitPart(_without_records(unit), report.issues, id_rows(unit),
+                     _checklist(unit, config) if checklist else None)
 
 
 def _checklist(unit: UnitData, config: Config) -> Checklist | None:
