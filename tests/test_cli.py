@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -354,3 +355,60 @@ def test_auto_jobs_only_for_county_sized_data(tmp_path: Path,
     monkeypatch.setattr(validate.os, "sched_getaffinity", lambda pid: set(range(64)),
                         raising=False)
     assert validate.auto_jobs(sources) == validate.MAX_AUTO_JOBS == 4
+
+
+_PARENT: list[int] = []
+
+
+def _dies_in_a_worker(*args: Any) -> Any:
+    """Stands in for validate._list_unit: a worker process dies as an out-of-memory kill would."""
+    import os
+
+    from wenming_cli import validate
+
+    if not _PARENT or os.getpid() != _PARENT[0]:  # a worker, forked or started afresh
+        os._exit(9)
+    return validate.__dict__["_real_list_unit"](*args)
+
+
+def test_validate_goes_on_in_one_process_when_a_worker_dies(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    from wenming_cli import validate
+
+    data = _county_with_problems(tmp_path)
+    expected = runner.invoke(app, ["validate", str(data), "--format", "json", "--jobs", "1"])
+    _PARENT[:] = [os.getpid()]
+    monkeypatch.setitem(validate.__dict__, "_real_list_unit", validate._list_unit)
+    monkeypatch.setattr(validate, "_list_unit", _dies_in_a_worker)
+    result = runner.invoke(app, ["validate", str(data), "--format", "json", "--jobs", "2"])
+    assert result.exit_code == expected.exit_code == 2
+    assert result.stdout == expected.stdout
+
+
+def _render_dies_in_a_worker(*args: Any) -> Any:
+    """Stands in for batch.render_source: a worker process dies."""
+    import os
+
+    from wenming_cli.render import batch
+
+    if not _PARENT or os.getpid() != _PARENT[0]:
+        os._exit(9)
+    return batch.__dict__["_real_render_source"](*args)
+
+
+def test_report_all_goes_on_in_one_process_when_a_worker_dies(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    from wenming_cli.render import batch
+
+    _PARENT[:] = [os.getpid()]
+    monkeypatch.setitem(batch.__dict__, "_real_render_source", batch.render_source)
+    monkeypatch.setattr(batch, "render_source", _render_dies_in_a_worker)
+    result = runner.invoke(app, ["report", "--all", "--jobs", "2", "--data", str(SAMPLE),
+                                 "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    units = sorted(p.name for p in SAMPLE.iterdir() if p.is_dir())
+    assert sorted(p.parent.name for p in tmp_path.rglob("*.docx")) == units

@@ -368,30 +368,44 @@ def list_issues(sources: list[UnitSource], config: Config, jobs: int = 1,
 
     Each process reads and checks whole units and sends back only their issues, checklists and
     (ID, row) pairs, so the IDs found in several units are flagged here as in `validate_units`.
-    With ``jobs`` 1 everything runs in this process; the result is the same either way.
-    ``checklists`` False leaves `Listing.checklists` empty (`wenming status` needs none).
+    With ``jobs`` 1 — or when the process pool cannot be started or a worker dies —
+    everything runs in this process; the result is the same either way. ``checklists`` False leaves `Listing.checklists` empty (`wenming status` needs none).
     """
     from .checks import check_across_units
 
-    if jobs <= 1 or len(sources) <= 1:
+    done = None
+    if jobs > 1 and len(sources) > 1:
+        done = _in_processes(sources, config, jobs, checklists)
+    if done is None:
         result = validate_units(sources, config)
         return Listing([_without_records(u) for u in result.units], result.report,
                        [c for u in result.units
                         if checklists and (c := _checklist(u, config)) is not None])
-    from concurrent.futures import ProcessPoolExecutor
-
-    # largest units first, so that no process is left with a big one at the end
-    order = sorted(range(len(sources)), key=lambda i: -sum(
-        p.stat().st_size for p in sources[i].files if p.is_file()))
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = {i: pool.submit(_list_unit, sources[i], config, checklists) for i in order}
-        done = [futures[i].result() for i in range(len(sources))]
     report = Report()
     for part in done:
         report.extend(part.issues)
     units = [part.unit for part in done]
     check_across_units(units, report, [part.ids for part in done])
     return Listing(units, report, [part.checklist for part in done if part.checklist is not None])
+
+
+def _in_processes(sources: list[UnitSource], config: Config, jobs: int,
+                  checklists: bool) -> list[_UnitPart] | None:
+    """`_list_unit` of every source in a pool of ``jobs`` processes, in source order; None when
+    a worker process died (killed for memory, a crash in a reader) or no pool can be started
+    here — the caller then does the work in its own process."""
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    # largest units first, so that no process is left with a big one at the end
+    order = sorted(range(len(sources)), key=lambda i: -sum(
+        p.stat().st_size for p in sources[i].files if p.is_file()))
+    try:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            futures = {i: pool.submit(_list_unit, sources[i], config, checklists) for i in order}
+            return [futures[i].result() for i in range(len(sources))]
+    except (BrokenProcessPool, NotImplementedError, PermissionError):
+        return None
 
 
 @dataclass

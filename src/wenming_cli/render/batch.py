@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,7 +54,8 @@ def render_all(sources: list[UnitSource], config: Config, out: Path, mask: bool,
                jobs: int = 1, done: Callable[[Outcome], None] | None = None) -> list[Outcome]:
     """`render_source` for every unit, in ``jobs`` processes; ``done`` is called as each ends.
 
-    Returns the outcomes in the order of ``sources``.
+    When a worker process dies (killed for memory) the units not finished are rendered in this
+    process. Returns the outcomes in the order of ``sources``.
     """
     outcomes: dict[str, Outcome] = {}
 
@@ -62,12 +64,16 @@ def render_all(sources: list[UnitSource], config: Config, out: Path, mask: bool,
         if done is not None:
             done(outcome)
 
-    if jobs <= 1 or len(sources) <= 1:
-        for source in sources:
+    if jobs > 1 and len(sources) > 1:
+        try:
+            with ProcessPoolExecutor(max_workers=jobs) as pool:
+                futures = [pool.submit(render_source, s, config, out, mask, label)
+                           for s in sources]
+                for future in as_completed(futures):
+                    finish(future.result())
+        except (BrokenProcessPool, NotImplementedError, PermissionError):
+            pass  # a worker died (or no pool here): the units not done yet are done below
+    for source in sources:
+        if source.name not in outcomes:
             finish(render_source(source, config, out, mask, label))
-    else:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            futures = [pool.submit(render_source, s, config, out, mask, label) for s in sources]
-            for future in as_completed(futures):
-                finish(future.result())
     return [outcomes[s.name] for s in sources]
