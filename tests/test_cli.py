@@ -412,3 +412,28 @@ def test_report_all_goes_on_in_one_process_when_a_worker_dies(
     assert result.exit_code == 0, result.output
     units = sorted(p.name for p in SAMPLE.iterdir() if p.is_dir())
     assert sorted(p.parent.name for p in tmp_path.rglob("*.docx")) == units
+
+
+def test_county_report_in_several_processes_is_the_same(tmp_path: Path) -> None:
+    from docx import Document
+    from openpyxl import load_workbook
+
+    data = _county_with_problems(tmp_path)
+    (data / "堰口镇" / "坏文件.xlsx").unlink()  # --county renders whatever it can read anyway
+    texts = []
+    for jobs in ("1", "2"):
+        out = tmp_path / f"out{jobs}"
+        result = runner.invoke(app, ["report", "--county", "--jobs", jobs, "--data", str(data),
+                                     "--out", str(out)])
+        assert result.exit_code == 1, result.output  # the bad cells are data errors
+        assert "数据中有 2 个错误" in result.output
+        docx = next(out.rglob("*.docx"))
+        doc = Document(str(docx))
+        book = load_workbook(next(out.rglob("*.xlsx")))
+        texts.append((
+            [p.text for p in doc.paragraphs],
+            [[c.text for c in row.cells] for table in doc.tables for row in table.rows],
+            [[[c.value for c in row] for row in sheet.iter_rows()] for sheet in book],
+        ))
+    assert texts[0] == texts[1]
+    assert any("城北街道" in line for table in texts[0][1] for line in table)

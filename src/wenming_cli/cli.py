@@ -350,9 +350,15 @@ def report(
         return
     try:
         if county:
-            result = validate_paths([data_dir], config)
-            paths = render_county(result.units, config, result.report, out, template=template,
-                                  label=label, notes=notes)
+            from .units import discover
+            from .validate import auto_jobs, list_issues
+
+            sources = discover([data_dir])
+            listing = list_issues(sources, config, jobs=jobs or auto_jobs(sources),
+                                  checklists=False, rollups=True)
+            paths = render_county(listing.rollups, config, listing.report, out,
+                                  template=template, label=label, notes=notes)
+            issues = listing.report
         else:
             name = town or unit or ""
             _check_unit_name(config, name, is_town=bool(town))
@@ -369,6 +375,7 @@ def report(
             if not result.units:
                 raise _fail(f"{folder} 中没有找到 Excel 工作簿。")
             the_unit = result.units[0]
+            issues = result.report
             if result.report.unreadable:
                 names = "、".join(sorted({Path(i.file).name for i in result.report.unreadable}))
                 raise _fail(f"{names} 无法读取，生成的文档会缺少这些数据。请先运行 wenming validate "
@@ -401,10 +408,10 @@ def report(
     if sample:
         console.print("[yellow]这是用软件自带的示例数据生成的，文件名已标“示例数据”，不能上报。"
                       "请在 data 文件夹中放入本单位的表格（wenming init-templates 生成模板）。[/]")
-    missing = [i for i in result.report.issues if i.code == "workbook-missing"]
+    missing = [i for i in issues.issues if i.code == "workbook-missing"]
     for issue in missing:
         err_console.print(f"[yellow]注意：{issue.message}，文档中相应的数字为 0。[/]")
-    errors = len(result.report.errors)
+    errors = len(issues.errors)
     if errors:
         err_console.print(f"[yellow]注意：数据中有 {errors} 个错误，文档中的数字可能不准确。"
                           f"请运行 wenming validate 查看并修正。[/]")

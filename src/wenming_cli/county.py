@@ -65,9 +65,44 @@ class CountySummary:
 KIND_LABELS = {"town": "镇（街道）", "unit": "县级单位", "team": "县级专业志愿服务队"}
 
 
-def _town_row(unit: UnitData, fig: Figures, config: Config,
-              errors: int) -> tuple[TownRow, Checklist]:
-    checklist = build_checklist(unit, config, fig)
+@dataclass
+class UnitRollup:
+    """What the county roll-up needs of one unit — small enough to send back from a worker
+    process (`validate.list_issues`), so the records themselves need not travel.
+
+    Attributes:
+        unit: the unit's names, kind, folder and files (records may have been dropped).
+        figures: `compute_figures` of the unit.
+        checklist: the 五有 checklist, for a configured town that handed in data; else None.
+        people: (身份证号码 or None, registered) of every volunteer, in roster order.
+        key_projects: (unit, name, type, field, team) of every 品牌 project.
+    """
+
+    unit: UnitData
+    figures: Figures
+    checklist: Checklist | None
+    people: list[tuple[str | None, bool]]
+    key_projects: list[tuple[str, str, str, str, str]]
+
+
+def _filled(unit: UnitData) -> bool:
+    return not set(unit.files) <= unit.empty
+
+
+def rollup(unit: UnitData, config: Config) -> UnitRollup:
+    """`UnitRollup` of a fully read unit (figures computed once, checklist from them)."""
+    fig = compute_figures(unit, config)
+    town = config.town(unit.name) is not None and _filled(unit)
+    return UnitRollup(
+        unit, fig, build_checklist(unit, config, fig) if town else None,
+        [(person.id_card, person.registered == "是") for person in unit.volunteers],
+        [(unit.name, p.name or "", p.type or "", p.field or "", p.team or "")
+         for p in unit.projects if p.brand == "是"],
+    )
+
+
+def _town_row(unit: UnitData, fig: Figures, checklist: Checklist, config: Config,
+              errors: int) -> TownRow:
     required = config.thresholds.required_team_categories
     row = TownRow(
         unit.name, True, fig.stations, fig.villages_total, len(fig.villages_with_station),
@@ -77,29 +112,35 @@ def _town_row(unit: UnitData, fig: Figures, config: Config,
         fig.projects_by_type.get("互惠性", 0), checklist.count("达标"), checklist.count("待完善"),
         checklist.count("缺项"), len(checklist.gaps), errors,
     )
-    return row, checklist
+    return row
 
 
 def build_county(units: list[UnitData], config: Config, report: Report) -> CountySummary:
     """Roll up every unit read (``units`` from `validate_units`, ``report`` its issues)."""
+    return summarise_county([rollup(unit, config) for unit in units], config, report)
+
+
+def summarise_county(rollups: list[UnitRollup], config: Config,
+                     report: Report) -> CountySummary:
+    """Roll up every unit read, from their `UnitRollup`s (``report``: all their issues)."""
+    units = [r.unit for r in rollups]
     errors_by_folder: dict[str, int] = {}
     for issue in report.errors:
         for unit in units:
             if owns_file(unit, issue.file):
                 errors_by_folder[unit.name] = errors_by_folder.get(unit.name, 0) + 1
-    by_name = {u.name: u for u in units}
-    figures = {u.name: compute_figures(u, config) for u in units}
+    by_name = {r.unit.name: r for r in rollups}
+    figures = {r.unit.name: r.figures for r in rollups}
     rows: list[TownRow] = []
     checklists: dict[str, Checklist] = {}
     for town in config.towns:
         found = by_name.get(town.name)
-        if found is None or set(found.files) <= found.empty:  # nothing, or blank templates
+        if found is None or found.checklist is None:  # nothing, or blank templates
             rows.append(TownRow(town.name, False, villages=len(town.villages)))
             continue
-        row, checklist = _town_row(found, figures[found.name], config,
-                                   errors_by_folder.get(town.name, 0))
-        rows.append(row)
-        checklists[town.name] = checklist
+        rows.append(_town_row(found.unit, found.figures, found.checklist, config,
+                              errors_by_folder.get(town.name, 0)))
+        checklists[town.name] = found.checklist
     total = TownRow("合计", all(r.handed_in for r in rows))
     for name in ("stations", "villages", "covered", "teams", "volunteers", "registered",
                  "activities", "served", "projects", "general", "special", "mutual", "met",
@@ -111,23 +152,21 @@ def build_county(units: list[UnitData], config: Config, report: Report) -> Count
 
     seen: dict[str, bool] = {}
     unnamed = unnamed_registered = duplicates = 0
-    for unit in units:
-        for person in unit.volunteers:
-            registered = person.registered == "是"
-            if not person.id_card:
+    for part in rollups:
+        for id_card, registered in part.people:
+            if not id_card:
                 unnamed += 1
                 unnamed_registered += registered
-            elif person.id_card in seen:
+            elif id_card in seen:
                 duplicates += 1
-                seen[person.id_card] = seen[person.id_card] or registered
+                seen[id_card] = seen[id_card] or registered
             else:
-                seen[person.id_card] = registered
-    key_projects = [(u.name, p.name or "", p.type or "", p.field or "", p.team or "")
-                    for u in units for p in u.projects if p.brand == "是"]
+                seen[id_card] = registered
+    key_projects = [project for part in rollups for project in part.key_projects]
     missing: dict[str, list[str]] = {}
     expected = ([(t.name, "town") for t in config.towns] + [(n, "unit") for n in config.units]
                 + [(n, "team") for n in config.county_teams])
-    filled = {u.name for u in units if not set(u.files) <= u.empty}
+    filled = {u.name for u in units if _filled(u)}
     for name, kind in expected:
         if name not in filled:
             missing.setdefault(KIND_LABELS[kind], []).append(name)

@@ -17,7 +17,7 @@ import gc
 import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from itertools import zip_longest
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -38,6 +38,7 @@ from .schema import WORKBOOKS, Col, SheetRow
 from .units import UnitData, UnitSource, discover, new_unit
 
 if TYPE_CHECKING:
+    from .county import UnitRollup
     from .criteria import Checklist
 
 
@@ -360,10 +361,11 @@ class Listing:
     units: list[UnitData]
     report: Report
     checklists: list[Checklist]
+    rollups: list[UnitRollup] = field(default_factory=list)
 
 
 def list_issues(sources: list[UnitSource], config: Config, jobs: int = 1,
-                checklists: bool = True) -> Listing:
+                checklists: bool = True, rollups: bool = False) -> Listing:
     """`validate_units` for `wenming validate`, in ``jobs`` processes (one unit at a time each).
 
     Each process reads and checks whole units and sends back only their issues, checklists and
@@ -375,22 +377,25 @@ def list_issues(sources: list[UnitSource], config: Config, jobs: int = 1,
 
     done = None
     if jobs > 1 and len(sources) > 1:
-        done = _in_processes(sources, config, jobs, checklists)
+        done = _in_processes(sources, config, jobs, checklists, rollups)
     if done is None:
         result = validate_units(sources, config)
         return Listing([_without_records(u) for u in result.units], result.report,
                        [c for u in result.units
-                        if checklists and (c := _checklist(u, config)) is not None])
+                        if checklists and (c := _checklist(u, config)) is not None],
+                       [_rollup(u, config) for u in result.units] if rollups else [])
     report = Report()
     for part in done:
         report.extend(part.issues)
     units = [part.unit for part in done]
     check_across_units(units, report, [part.ids for part in done])
-    return Listing(units, report, [part.checklist for part in done if part.checklist is not None])
+    return Listing(units, report,
+                   [part.checklist for part in done if part.checklist is not None],
+                   [part.rollup for part in done if part.rollup is not None])
 
 
-def _in_processes(sources: list[UnitSource], config: Config, jobs: int,
-                  checklists: bool) -> list[_UnitPart] | None:
+def _in_processes(sources: list[UnitSource], config: Config, jobs: int, checklists: bool,
+                  rollups: bool) -> list[_UnitPart] | None:
     """`_list_unit` of every source in a pool of ``jobs`` processes, in source order; None when
     a worker process died (killed for memory, a crash in a reader) or no pool can be started
     here — the caller then does the work in its own process."""
@@ -402,7 +407,8 @@ def _in_processes(sources: list[UnitSource], config: Config, jobs: int,
         p.stat().st_size for p in sources[i].files if p.is_file()))
     try:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            futures = {i: pool.submit(_list_unit, sources[i], config, checklists) for i in order}
+            futures = {i: pool.submit(_list_unit, sources[i], config, checklists, rollups)
+                       for i in order}
             return [futures[i].result() for i in range(len(sources))]
     except (BrokenProcessPool, NotImplementedError, PermissionError):
         return None
@@ -414,9 +420,11 @@ class _UnitPart:
     issues: list[Issue]
     ids: list[tuple[str, int]]
     checklist: Checklist | None
+    rollup: UnitRollup | None = None
 
 
-def _list_unit(source: UnitSource, config: Config, checklist: bool = True) -> _UnitPart:
+def _list_unit(source: UnitSource, config: Config, checklist: bool = True,
+               rollup: bool = False) -> _UnitPart:
     """One unit's share of `list_issues` (module-level, so a process pool can run it)."""
     from .checks import id_rows
 
@@ -424,7 +432,17 @@ def _list_unit(source: UnitSource, config: Config, checklist: bool = True) -> _U
     with few_collections():
         unit = load_unit(source, config, report)
     return _UnitPart(_without_records(unit), report.issues, id_rows(unit),
-                     _checklist(unit, config) if checklist else None)
+                     _checklist(unit, config) if checklist else None,
+                     _rollup(unit, config) if rollup else None)
+
+
+def _rollup(unit: UnitData, config: Config) -> UnitRollup:
+    """`county.rollup` of ``unit``, holding the unit without its records."""
+    from .county import rollup
+
+    part = rollup(unit, config)
+    part.unit = _without_records(unit)
+    return part
 
 
 def _checklist(unit: UnitData, config: Config) -> Checklist | None:

@@ -12,11 +12,14 @@ from collections.abc import Callable
 from datetime import date
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..config import Config
 from ..files import OutputError, write_atomic
 from ..units import UnitData
+
+if TYPE_CHECKING:
+    from ..county import UnitRollup
 
 SELF_ASSESSMENT_TEMPLATE = "自评报告.docx"
 _UNSAFE = set('/\\:*?"<>|') | {"\x00"}
@@ -212,20 +215,21 @@ def _chart_images(context: dict[str, Any], png: Path, notes: list[str] | None) -
     return images
 
 
-def render_county(units: list[UnitData], config: Config, report: Any, out: Path,
+def render_county(rollups: list[UnitRollup], config: Config, report: Any, out: Path,
                   template: Path | None = None, today: date | None = None,
                   label: str = "", notes: list[str] | None = None) -> list[Path]:
     """Write the 全县汇总 .docx and .xlsx into ``out/全县汇总/``; returns both paths.
 
     Args:
-        units, report: what `validate_units` returned for the whole data folder.
+        rollups, report: `validate.list_issues(..., rollups=True)`'s rollups and report for the
+            whole data folder (or `county.rollup` of each unit `validate_units` read).
     Raises:
         RenderError: see `render_docx` and `write_atomic`.
     """
-    from ..county import build_county
+    from ..county import summarise_county
     from .county import county_activity_table, county_context, county_title, write_county_xlsx
 
-    summary = build_county(units, config, report)
+    summary = summarise_county(rollups, config, report)
     folder = out / "全县汇总"
     title = county_title(config)
     context = county_context(summary, config, today=today)
