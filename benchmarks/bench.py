@@ -468,6 +468,9 @@ def main(argv: list[str] | None = None) -> int:
                     f"{b4['issues'] / b['issues']:.2f}" if isinstance(b4.get("issues"), int)
                     and b.get("issues") else "", ""))
         add("")
+    add("Where the time goes, and what limits the targets marked missed: "
+        "[benchmarks/README.md](README.md#where-the-time-goes-and-what-limits-the-missed-targets).")
+    add("")
     gen = ", ".join(f"{k} {v:.1f} s" for k, v in generated.items() if v is not None)
     add(f"Benchmark wall time: {time.perf_counter() - started:.0f} s"
         + (f" (including data generation: {gen})" if gen else "") + ".")
