@@ -610,6 +610,7 @@ def cfb(*stream_names: str) -> bytes:
     ("志愿服务队伍花名册.xlsx", CFB_MAGIC + b"junk" * 100, "file-encrypted"),
     ("志愿服务队伍花名册.xlsm", cfb("EncryptedPackage"), "file-encrypted"),
     ("志愿服务队伍花名册.xls", CFB_MAGIC + b"junk" * 100, "file-unreadable"),  # a broken .xls
+    ("志愿服务队伍花名册.xlsx", cfb("WordDocument", "1Table"), "file-unreadable"),  # a .doc renamed
     ("志愿服务队伍花名册.xlsx", cfb("Workbook"), "file-unreadable"),  # a (broken) .xls renamed
 ])
 def test_cfb_files(unit_dir: Path, config: Config, unchanged: Any, name: str, content: bytes,

@@ -437,3 +437,45 @@ def test_county_report_in_several_processes_is_the_same(tmp_path: Path) -> None:
         ))
     assert texts[0] == texts[1]
     assert any("城北街道" in line for table in texts[0][1] for line in table)
+
+
+def test_a_stray_workbook_beside_the_unit_folders_does_not_hide_them(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(SAMPLE, data)
+    status = runner.invoke(app, ["status", "--data", str(data), "--xlsx",
+                                 str(data / "报送情况.xlsx")])
+    assert status.exit_code == 0, status.output
+    result = runner.invoke(app, ["validate", str(data), "--format", "json"])
+    payload = json.loads(result.stdout)
+    assert payload["units"] == sorted(p.name for p in SAMPLE.iterdir() if p.is_dir())
+    assert not any("报送情况" in i["file"] for i in payload["issues"])
+    again = runner.invoke(app, ["status", "--data", str(data), "--format", "json"])
+    assert again.exit_code == 0, again.output
+
+
+def test_a_folder_that_cannot_be_listed_is_a_chinese_issue(tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    from wenming_cli import units
+
+    data = tmp_path / "data"
+    shutil.copytree(SAMPLE, data)
+    real = units._workbook_files
+
+    def refuse(folder: Path) -> list[Path]:  # chmod 000 does not stop root, so pretend
+        if folder.name == "城南街道":
+            raise PermissionError(errno.EACCES, "Permission denied", str(folder))
+        return real(folder)
+
+    monkeypatch.setattr(units, "_workbook_files", refuse)
+    for args in (["validate", str(data), "--format", "json"],
+                 ["status", "--data", str(data), "--format", "json"],
+                 ["report", "--county", "--data", str(data), "--out", str(tmp_path / "out")]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == (0 if args[0] == "status" else 2), (args, result.output)
+        assert "Traceback" not in result.output
+    result = runner.invoke(app, ["validate", str(data), "--format", "json"])
+    issue = next(i for i in json.loads(result.stdout)["issues"] if i["code"] == "file-unreadable")
+    assert Path(issue["file"]).name == "城南街道"
+    assert issue["message"] == "文件夹无法打开：没有权限读取"

@@ -356,6 +356,10 @@ def report(
             sources = discover([data_dir])
             listing = list_issues(sources, config, jobs=jobs or auto_jobs(sources),
                                   checklists=False, rollups=True)
+            if listing.report.unreadable:
+                names = "、".join(sorted({i.file for i in listing.report.unreadable}))
+                raise _fail(f"{names} 无法读取，全县汇总会缺少这些数据。请先运行 wenming validate "
+                            f"{data_dir} 按提示处理后再生成。")
             paths = render_county(listing.rollups, config, listing.report, out,
                                   template=template, label=label, notes=notes)
             issues = listing.report

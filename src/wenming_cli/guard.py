@@ -15,6 +15,7 @@ check here runs on the raw bytes first:
 
 from __future__ import annotations
 
+import errno
 import posixpath
 import re
 import zipfile
@@ -28,7 +29,7 @@ from defusedxml.ElementTree import ParseError, fromstring
 
 from .issues import ERROR, Issue, column_letter, file_issue
 
-SAVE_AS_SUFFIXES = (".et", ".ett", ".csv", ".numbers", ".ods", ".wps", ".xlsb", ".txt")
+SAVE_AS_SUFFIXES = (".et", ".ett", ".csv", ".numbers", ".ods", ".wps", ".xlsb")
 MAX_UNCOMPRESSED_BYTES = 512 * 1024 * 1024
 """Zip-bomb guard: an .xlsx whose parts unpack to more than this is refused before parsing."""
 MAX_SHEET_CELLS = 5_000_000
@@ -96,6 +97,18 @@ def _truncated(shown: str) -> Issue:
                    "请重新下载或复制该文件；若在 WPS/Excel 中能打开，请另存为新的 .xlsx。")
 
 
+_OS_REASONS = {
+    errno.EACCES: "没有权限读取", errno.EPERM: "没有权限读取", errno.ENOENT: "文件不存在（可能刚被移走或删除）",
+    errno.EISDIR: "这是一个文件夹", errno.EBUSY: "文件正被其他程序占用", errno.EROFS: "磁盘是只读的",
+    errno.ENOSPC: "磁盘空间不足",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """Why a file could not be opened or written, in Chinese (the system's text for the rest)."""
+    return _OS_REASONS.get(exc.errno or 0) or str(exc.strerror or exc)
+
+
 def _not_excel(shown: str) -> Issue:
     return _broken(shown, "这不是 Excel 工作簿（可能是网页、文本等文件改了扩展名）",
                    "请用 WPS 或 Excel 打开它，再“另存为”Excel 工作簿（*.xlsx）。")
@@ -128,7 +141,7 @@ def _sheet_too_large(shown: str, sheet: str, scan: SheetScan) -> Issue:
     where = f"（最远的单元格是 {scan.far_cell}）" if scan.far_cell else ""
     return Issue(
         shown, sheet, scan.far_cell, 0, "", "", "sheet-too-large", ERROR,
-        f"工作表“{sheet}”的使用范围过大：约 {scan.rows} 行 × {scan.cols} 列{where}，无法读取",
+        f"工作表“{sheet}”的使用范围过大：约 {scan.rows:,} 行 × {scan.cols:,} 列{where}，无法读取",
         "通常是远离表格的某个单元格误填了内容。请删掉表格下方和右侧多余的行、列"
         "（选中后右键“删除”），保存后再运行校验。",
     )
@@ -160,7 +173,7 @@ def _check_container(path: Path, shown: str) -> _Container:
         with path.open("rb") as stream:
             magic = stream.read(len(CFB_MAGIC))
     except OSError as exc:
-        raise UnreadableFile(_broken(shown, f"文件无法打开：{exc.strerror or exc}",
+        raise UnreadableFile(_broken(shown, f"文件无法打开：{os_reason(exc)}",
                                      "请关闭正在使用它的程序，或检查文件权限后重试。")) from exc
     if not magic:
         raise UnreadableFile(_empty(shown))
@@ -189,7 +202,13 @@ def _is_renamed_xls(path: Path, shown: str) -> bool:
         raise UnreadableFile(_encrypted(shown))
     if "Workbook".encode("utf-16-le") in data or "Book\x00".encode("utf-16-le") in data:
         return True
+    if any(stream.encode("utf-16-le") in data for stream in _OTHER_OFFICE_STREAMS):
+        raise UnreadableFile(_not_excel(shown))  # a .doc or .ppt renamed
     raise UnreadableFile(_encrypted(shown))
+
+
+_OTHER_OFFICE_STREAMS = ("WordDocument", "PowerPoint Document")
+"""Main streams of legacy Word and PowerPoint files (MS-DOC §2.1.1, MS-PPT §2.1.1)."""
 
 
 def _inspect_zip(path: Path, shown: str) -> dict[str, SheetScan]:

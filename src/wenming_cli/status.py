@@ -71,6 +71,17 @@ class UnitStatus:
         }
 
 
+def _last_modified(source: UnitSource) -> datetime | None:
+    """When the unit's newest workbook was saved; None when none can be looked at."""
+    times = []
+    for path in source.files:
+        try:
+            times.append(datetime.fromtimestamp(path.stat().st_mtime))
+        except OSError:
+            continue
+    return max(times, default=None)
+
+
 def collect_status(data_dir: Path, config: Config) -> list[UnitStatus]:
     """The status of every expected unit (plus folders not in the config), phone-list first."""
     sources = {s.name: s for s in discover([data_dir])} if data_dir.is_dir() else {}
@@ -98,12 +109,13 @@ def collect_status(data_dir: Path, config: Config) -> list[UnitStatus]:
             statuses.append(UnitStatus(name, label, False))
             continue
         unit = by_name[name]
-        modified = max(datetime.fromtimestamp(p.stat().st_mtime) for p in source.files)
+        modified = _last_modified(source)
         errors, warnings = counts.get(name, [0, 0])
         statuses.append(UnitStatus(
             name, label, True, [titles[k] for k in titles if k in unit.files and k not in unit.empty],
             modified,
-            errors, warnings, modified <= config.deadline, filled=not set(unit.files) <= unit.empty,
+            errors, warnings, modified is not None and modified <= config.deadline,
+            filled=not set(unit.files) <= unit.empty,
         ))
     return sorted(statuses, key=lambda s: s.priority)
 

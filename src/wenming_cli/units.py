@@ -20,6 +20,7 @@ class UnitSource:
     folder: Path
     files: list[Path]
     partial: bool = False  # only some files of the folder were named on the command line
+    unreadable: str = ""  # why the folder could not be listed (Chinese), '' when it could
 
 
 @dataclass
@@ -76,7 +77,10 @@ def _workbook_files(folder: Path) -> list[Path]:
 def discover(paths: list[Path]) -> list[UnitSource]:
     """Units under ``paths``: a workbook, a 填报单位 folder, or a data folder of such folders.
 
-    A single workbook's unit is its parent folder's name. Folders are listed in name order.
+    A single workbook's unit is its parent folder's name. A folder with two or more sub-folders
+    holding workbooks is a data folder (workbooks lying beside them, such as a saved 报送情况
+    .xlsx, are not a unit's); otherwise a folder with workbooks is one unit. Folders are listed
+    in name order; one that cannot be listed becomes a unit with ``unreadable`` set.
     Raises:
         FileNotFoundError: a path does not exist.
     """
@@ -90,15 +94,32 @@ def discover(paths: list[Path]) -> list[UnitSource]:
             if path not in unit.files:
                 unit.files.append(path)
             continue
-        own = _workbook_files(path)
-        if own:
-            units[path.resolve()] = UnitSource(path.resolve().name, path, own)
+        try:
+            own = _workbook_files(path)
+            subs = sorted(p for p in path.iterdir() if p.is_dir() and not is_skipped_file(p))
+        except OSError as exc:
+            units[path.resolve()] = _unreadable(path, exc)
             continue
-        for sub in sorted(p for p in path.iterdir() if p.is_dir() and not is_skipped_file(p)):
-            files = _workbook_files(sub)
+        found: dict[Path, UnitSource] = {}
+        for sub in subs:
+            try:
+                files = _workbook_files(sub)
+            except OSError as exc:
+                found[sub.resolve()] = _unreadable(sub, exc)
+                continue
             if files:
-                units[sub.resolve()] = UnitSource(sub.name, sub, files)
+                found[sub.resolve()] = UnitSource(sub.name, sub, files)
+        if own and len(found) < 2:
+            units[path.resolve()] = UnitSource(path.resolve().name, path, own)
+        else:
+            units.update(found)
     return list(units.values())
+
+
+def _unreadable(folder: Path, exc: OSError) -> UnitSource:
+    from .guard import os_reason
+
+    return UnitSource(folder.resolve().name, folder, [], unreadable=os_reason(exc))
 
 
 def new_unit(source: UnitSource, config: Config) -> UnitData:

@@ -220,7 +220,11 @@ def _is_empty(sheets: dict[str, SheetData]) -> bool:
 def _pick(candidates: list[WorkbookData]) -> WorkbookData:
     """Of several workbooks of one kind, the one named like the template, else the newest."""
     def rank(book: WorkbookData) -> tuple[bool, float]:
-        return (book.path.name == book.spec.file_name, book.path.stat().st_mtime)
+        try:
+            modified = book.path.stat().st_mtime
+        except OSError:  # moved away while being read
+            modified = 0.0
+        return (book.path.name == book.spec.file_name, modified)
 
     return max(candidates, key=rank)
 
@@ -258,6 +262,11 @@ def _read_all(source: UnitSource, report: Report) -> tuple[dict[str, WorkbookDat
 def load_unit(source: UnitSource, config: Config, report: Report) -> UnitData:
     """Read and parse every workbook of one unit; all problems go to ``report``."""
     unit = new_unit(source, config)
+    if source.unreadable:
+        report.add(file_issue(str(source.folder), "file-unreadable",
+                              f"文件夹无法打开：{source.unreadable}",
+                              "请检查这个文件夹的权限（右键“属性”→“安全”），或把表格复制到一个新文件夹后重试。"))
+        return unit
     books, unreadable = _read_all(source, report)
     for spec in WORKBOOKS:
         workbook = books.get(spec.kind)
@@ -338,8 +347,7 @@ def auto_jobs(sources: list[UnitSource]) -> int:
     a county's data; otherwise 1 (starting processes costs more than a town's data takes)."""
     if len(sources) < 2:
         return 1
-    size = sum(path.stat().st_size for source in sources for path in source.files
-               if path.is_file())
+    size = sum(map(_size, sources))
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     return max(1, min(cores or 1, MAX_AUTO_JOBS, len(sources))) if size >= PARALLEL_BYTES else 1
 
@@ -347,6 +355,17 @@ def auto_jobs(sources: list[UnitSource]) -> int:
 MAX_AUTO_JOBS = 4
 """`auto_jobs` never starts more processes than this: a `report --all` process holds ~350 MB
 while it writes a town's 自评报告 (benchmarks/RESULTS.md); 4 stay within a clerk's laptop."""
+
+def _size(source: UnitSource) -> int:
+    """Bytes of the unit's workbooks (files gone meanwhile count 0)."""
+    total = 0
+    for path in source.files:
+        try:
+            total += path.stat().st_size
+        except OSError:
+            continue
+    return total
+
 
 PARALLEL_BYTES = 2_000_000
 """Total workbook size from which `auto_jobs` spreads units over processes (the benchmark's
@@ -403,8 +422,7 @@ def _in_processes(sources: list[UnitSource], config: Config, jobs: int, checklis
     from concurrent.futures.process import BrokenProcessPool
 
     # largest units first, so that no process is left with a big one at the end
-    order = sorted(range(len(sources)), key=lambda i: -sum(
-        p.stat().st_size for p in sources[i].files if p.is_file()))
+    order = sorted(range(len(sources)), key=lambda i: -_size(sources[i]))
     try:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             futures = {i: pool.submit(_list_unit, sources[i], config, checklists, rollups)
