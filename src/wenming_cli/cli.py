@@ -6,6 +6,7 @@ Heavy modules (openpyxl, docxtpl, calamine) are imported inside the commands tha
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from datetime import date
@@ -59,6 +60,10 @@ class OutputFormat(str, Enum):
 
     text = "text"
     json = "json"
+
+
+EXIT_INTERRUPTED = 130
+"""Exit code after Ctrl+C (128 + SIGINT, as shells report it)."""
 
 
 def _fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
@@ -557,9 +562,18 @@ def main() -> None:
         err_console.print(f"[red]错误：[/]{chinese_usage_error(message)}"
                           "。运行 wenming --help 或 wenming 命令 --help 查看用法。", markup=True)
         sys.exit(EXIT_USAGE)
-    except typer.Abort:
+    except (typer.Abort, KeyboardInterrupt):
+        code = EXIT_INTERRUPTED
+    if code == EXIT_INTERRUPTED:  # Ctrl+C: typer turns it into exit code 130 without a word
         err_console.print("已取消。")
-        sys.exit(1)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        from .pool import end_workers
+
+        end_workers()
+        # now, without the interpreter's exit handlers: joining a process pool whose workers
+        # were just ended can wait forever (CPython's pool shutdown); the workers end themselves
+        os._exit(EXIT_INTERRUPTED)
     sys.exit(code if isinstance(code, int) else 0)
 
 

@@ -418,15 +418,16 @@ def _in_processes(sources: list[UnitSource], config: Config, jobs: int, checklis
     """`_list_unit` of every source in a pool of ``jobs`` processes, in source order; None when
     a worker process died (killed for memory, a crash in a reader) or no pool can be started
     here — the caller then does the work in its own process."""
-    from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
+
+    from .pool import run_unit, worker_count, worker_pool
 
     # largest units first, so that no process is left with a big one at the end
     order = sorted(range(len(sources)), key=lambda i: -_size(sources[i]))
     try:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            futures = {i: pool.submit(_list_unit, sources[i], config, checklists, rollups)
-                       for i in order}
+        with worker_pool(worker_count(jobs, len(sources))) as pool:
+            futures = {i: pool.submit(run_unit, _list_unit, sources[i], config, checklists,
+                                      rollups) for i in order}
             return [futures[i].result() for i in range(len(sources))]
     except (BrokenProcessPool, NotImplementedError, PermissionError):
         return None

@@ -8,12 +8,13 @@ independent work; a province is then a ``--jobs N`` away).
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..config import Config
+from ..pool import run_unit, worker_count, worker_pool
 from ..units import UnitSource
 
 
@@ -66,8 +67,8 @@ def render_all(sources: list[UnitSource], config: Config, out: Path, mask: bool,
 
     if jobs > 1 and len(sources) > 1:
         try:
-            with ProcessPoolExecutor(max_workers=jobs) as pool:
-                futures = [pool.submit(render_source, s, config, out, mask, label)
+            with worker_pool(worker_count(jobs, len(sources))) as pool:
+                futures = [pool.submit(run_unit, render_source, s, config, out, mask, label)
                            for s in sources]
                 for future in as_completed(futures):
                     finish(future.result())

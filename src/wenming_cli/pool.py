@@ -1,0 +1,99 @@
+"""Worker processes for a county's units (`validate`, `status`, `report --all`/`--county`).
+
+One unit is independent work, so units are spread over a standard-library process pool. The
+workers ignore Ctrl+C; the main process alone stops and ends the workers (SIGTERM, which they
+turn into SystemExit so that a document being written is removed, not left half-written). No
+worker prints an English traceback.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import sys
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from types import FrameType
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+WINDOWS_MAX_WORKERS = 61
+"""ProcessPoolExecutor's limit on Windows (WaitForMultipleObjects)."""
+
+
+def worker_count(jobs: int, units: int) -> int:
+    """Processes to start for ``units`` units when ``jobs`` were asked for: never more than
+    units, nor more than Windows allows."""
+    limit = WINDOWS_MAX_WORKERS if sys.platform == "win32" else 64
+    return max(1, min(jobs, units, limit))
+
+
+class _Ended(SystemExit):
+    """Raised in a worker by SIGTERM: unwinds the unit being worked on, then ends the process."""
+
+
+_IN_UNIT: list[bool] = [False]
+
+
+def _end_quietly(signum: int, frame: FrameType | None) -> None:
+    if _IN_UNIT[0]:
+        raise _Ended(128 + signum)  # unwind the unit's work first (temporary files go)
+    os._exit(128 + signum)  # idle, or handing a result back to the main process
+
+
+def run_unit(work: Callable[..., T], *args: Any) -> T:
+    """``work(*args)`` in a worker; when the main process ends the workers mid-unit, the unit's
+    ``finally`` blocks run (a temporary file is removed) and the worker process ends — rather
+    than taking the next unit from the queue."""
+    _IN_UNIT[0] = True
+    try:
+        return work(*args)
+    except _Ended as ended:
+        os._exit(ended.code if isinstance(ended.code, int) else 1)
+    finally:
+        _IN_UNIT[0] = False
+
+
+def _worker_signals() -> None:
+    """Worker initializer: Ctrl+C is the main process's business; SIGTERM unwinds (finally
+    blocks run, temporary files go) instead of killing outright."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "SIGTERM") and sys.platform != "win32":
+        signal.signal(signal.SIGTERM, _end_quietly)
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """Cancel the units not started and end the worker processes now."""
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in multiprocessing.active_children():  # the pool's workers, started or starting
+        process.terminate()
+
+
+def end_workers(grace: float = 1.0) -> None:
+    """End every worker process still alive (after Ctrl+C): SIGTERM, ``grace`` seconds to
+    unwind (a document being written is removed), then SIGKILL."""
+    children = multiprocessing.active_children()
+    for process in children:
+        process.terminate()
+    for process in children:
+        process.join(grace)
+        if process.is_alive():
+            process.kill()
+
+
+@contextmanager
+def worker_pool(jobs: int) -> Iterator[ProcessPoolExecutor]:
+    """A process pool of ``jobs`` workers that ignore Ctrl+C; submit work as
+    ``pool.submit(run_unit, work, *args)``. On Ctrl+C (KeyboardInterrupt in this process) the
+    units not started are cancelled, the workers are ended and the interrupt goes on."""
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_worker_signals)
+    try:
+        yield pool
+    except KeyboardInterrupt:
+        _stop_workers(pool)
+        raise
+    finally:
+        pool.shutdown(wait=True)
