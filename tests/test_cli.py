@@ -283,6 +283,20 @@ def test_usage_errors_are_introduced_in_chinese() -> None:
     assert done.stderr.startswith("错误：选项的值不对：") and "Traceback" not in done.stderr
 
 
+@pytest.mark.parametrize(("value", "said"), [("-1", "--jobs 的值不能小于 0"),
+                                             ("65", "--jobs 的值不能大于 64"),
+                                             ("abc", "--jobs 后面要填一个整数")])
+def test_bad_jobs_values_are_said_in_chinese(value: str, said: str) -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", "from wenming_cli.cli import main; main()",
+                           "validate", f"--jobs={value}"], capture_output=True, text=True,
+                          check=False)
+    assert done.returncode == 2
+    assert done.stderr.startswith(f"错误：{said}。") and "Invalid" not in done.stderr
+
+
 def test_template_needs_a_single_kind_and_spaced_folders_are_named(tmp_path: Path) -> None:
     import shutil
 

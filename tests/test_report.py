@@ -181,3 +181,20 @@ def test_bulk_filled_tables_equal_jinja_rendering(tmp_path: Path, config: Config
     assert cells(fast) == cells(slow)
     assert len(cells(fast)) > bulk_rows
     assert tables_xml(fast) == tables_xml(slow)
+
+
+def test_leftover_temporary_files_of_a_killed_run_are_removed(tmp_path: Path) -> None:
+    import os
+    import time
+
+    from wenming_cli.files import STALE_SECONDS, TEMP_PREFIX, write_atomic
+
+    old = tmp_path / f"{TEMP_PREFIX}abc.docx"
+    fresh = tmp_path / f"{TEMP_PREFIX}def.docx"  # another run writing right now
+    for path in (old, fresh):
+        path.write_bytes(b"half")
+    long_ago = time.time() - STALE_SECONDS - 60
+    os.utime(old, (long_ago, long_ago))
+    write_atomic(tmp_path / "报告.docx", lambda temp: temp.write_bytes(b"doc"))
+    assert not old.exists() and fresh.exists()
+    assert (tmp_path / "报告.docx").read_bytes() == b"doc"

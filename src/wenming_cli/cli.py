@@ -7,6 +7,7 @@ Heavy modules (openpyxl, docxtpl, calamine) are imported inside the commands tha
 from __future__ import annotations
 
 import os
+import re
 import sys
 import time
 from datetime import date
@@ -128,8 +129,9 @@ DataOption = Annotated[
 JobsOption = Annotated[
     int,
     typer.Option("--jobs", min=0, max=64,
-                 help="同时处理几个填报单位（进程数）。默认 0＝自动：全县数据（多个单位、2 MB 以上）"
-                      "每个 CPU 核一个（最多 4 个），一个单位只用 1 个。"),
+                 help="同时处理几个填报单位。默认 0＝自动：处理全县（多个单位）时分给几个 CPU 核同时做"
+                      "（最多 4 个），只处理一个单位时不起作用。电脑变慢或提示内存不足时，用 --jobs 1"
+                      " 一个一个处理（结果相同，只是慢一些）。"),
 ]
 
 
@@ -293,7 +295,8 @@ def report(
         str | None, typer.Option("--unit", help="县级单位或县级志愿服务队名称，如 县文旅局（生成半年小结）。")
     ] = None,
     all_units: Annotated[
-        bool, typer.Option("--all", help="为数据文件夹中的每个填报单位生成全部文档。")
+        bool, typer.Option("--all", help="为数据文件夹中的每个填报单位生成主文档（镇街自评报告、"
+                           "县级单位和县级队伍的半年小结）。")
     ] = False,
     county: Annotated[bool, typer.Option("--county", help="生成全县汇总（.docx 和 .xlsx）。")] = False,
     kind: Annotated[
@@ -508,6 +511,7 @@ def status(
     xlsx: Annotated[
         Path | None, typer.Option("--xlsx", help="另存为 Excel 表格，便于办公室跟踪。")
     ] = None,
+    jobs: JobsOption = 0,
 ) -> None:
     """报送情况：每个应报单位是否已交、交了哪些表、是否按时、有无错误（需电话催报的排在前面）。"""
     import json
@@ -518,7 +522,7 @@ def status(
 
     data_dir = resolve_data_dir(data)
     config = _load_config(data_dir)
-    statuses = collect_status(data_dir, config)
+    statuses = collect_status(data_dir, config, jobs=jobs)
     if output_format is OutputFormat.json:
         sys.stdout.write(json.dumps([s.to_dict() for s in statuses], ensure_ascii=False, indent=2)
                          + "\n")
@@ -543,10 +547,23 @@ _USAGE_WORDS = (
     ("requires an argument", "后面要跟一个值"),
     ("Got unexpected extra argument", "多了参数"),
 )
+_VALUE_RULES = (
+    (re.compile(r"Invalid value for '([^']+)': Input should be greater than or equal to (\S+)"),
+     "{0} 的值不能小于 {1}"),
+    (re.compile(r"Invalid value for '([^']+)': Input should be less than or equal to (\S+)"),
+     "{0} 的值不能大于 {1}"),
+    (re.compile(r"Invalid value for '([^']+)': Input should be a valid integer"),
+     "{0} 后面要填一个整数"),
+)
 
 
 def chinese_usage_error(message: str) -> str:
-    """A Chinese lead for typer/click's English usage messages (the original kept for detail)."""
+    """A Chinese lead for typer/click's English usage messages (the original kept for detail);
+    out-of-range and non-integer option values are said wholly in Chinese."""
+    for pattern, chinese in _VALUE_RULES:
+        match = pattern.search(message)
+        if match:
+            return chinese.format(*match.groups())
     lead = next((zh for en, zh in _USAGE_WORDS if en in message), "命令写法不对")
     return f"{lead}：{message.rstrip('.。')}"
 

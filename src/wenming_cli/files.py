@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -34,6 +35,22 @@ def keep_previous(target: Path) -> Path:
     return copy
 
 
+TEMP_PREFIX = ".~wenming-"
+STALE_SECONDS = 600
+"""A temporary file older than this was left by a run that was killed (power cut, a process
+ended by the system); the next write into the same folder removes it."""
+
+
+def _remove_stale_temps(folder: Path) -> None:
+    now = time.time()
+    for leftover in folder.glob(TEMP_PREFIX + "*"):
+        try:
+            if now - leftover.stat().st_mtime > STALE_SECONDS:
+                leftover.unlink()
+        except OSError:
+            continue  # in use, or gone already
+
+
 def write_atomic(target: Path, save: Callable[[Path], None], backup: bool = True) -> Path:
     """Call ``save(temp_path)`` then rename onto ``target``; the temp file is removed on failure.
     An existing ``target`` is first copied to ``旧版/`` (see `keep_previous`) when ``backup``.
@@ -43,7 +60,8 @@ def write_atomic(target: Path, save: Callable[[Path], None], backup: bool = True
     """
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp_name = tempfile.mkstemp(prefix=".~wenming-", suffix=target.suffix,
+        _remove_stale_temps(target.parent)
+        fd, temp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=target.suffix,
                                          dir=target.parent)
     except OSError as exc:
         raise OutputError(f"无法在 {target.parent} 中写文件：{exc.strerror or exc}。"
