@@ -38,5 +38,6 @@ def test_interrupt_cancels_the_rest_and_ends_the_workers() -> None:
             raise KeyboardInterrupt
     end_workers(grace=1.0)
     assert not multiprocessing.active_children()
-    assert sum(f.cancelled() for f in futures) >= 20  # not 30 × 0.3 s of work after Ctrl+C
+    ran = [f for f in futures if f.done() and not f.cancelled() and f.exception() is None]
+    assert len(ran) <= 8  # cancelled or failed with the pool, not 30 × 0.3 s of work
     assert time.perf_counter() - started < 5
