@@ -12,6 +12,7 @@ import multiprocessing
 import os
 import signal
 import sys
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -74,14 +75,20 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
 
 def end_workers(grace: float = 1.0) -> None:
     """End every worker process still alive (after Ctrl+C): SIGTERM, ``grace`` seconds to
-    unwind (a document being written is removed), then SIGKILL."""
-    children = multiprocessing.active_children()
-    for process in children:
-        process.terminate()
-    for process in children:
-        process.join(grace)
-        if process.is_alive():
-            process.kill()
+    unwind (a document being written is removed), then SIGKILL; repeated for a few seconds in
+    case the pool was still starting a worker."""
+    deadline = time.monotonic() + grace + 3
+    while time.monotonic() < deadline:
+        children = multiprocessing.active_children()
+        if not children:
+            return
+        for process in children:
+            process.terminate()
+        for process in children:
+            process.join(grace)
+            if process.is_alive():
+                process.kill()
+                process.join(0.5)
 
 
 @contextmanager
