@@ -36,26 +36,27 @@ class _Ended(SystemExit):
     """Raised in a worker by SIGTERM: unwinds the unit being worked on, then ends the process."""
 
 
-_IN_UNIT: list[bool] = [False]
+_STATE = {"in_unit": False, "ending": False}
 
 
 def _end_quietly(signum: int, frame: FrameType | None) -> None:
-    if _IN_UNIT[0]:
+    if _STATE["in_unit"] and not _STATE["ending"]:
+        _STATE["ending"] = True
         raise _Ended(128 + signum)  # unwind the unit's work first (temporary files go)
-    os._exit(128 + signum)  # idle, or handing a result back to the main process
+    os._exit(128 + signum)  # idle, handing a result back, or told twice: end now
 
 
 def run_unit(work: Callable[..., T], *args: Any) -> T:
     """``work(*args)`` in a worker; when the main process ends the workers mid-unit, the unit's
     ``finally`` blocks run (a temporary file is removed) and the worker process ends — rather
     than taking the next unit from the queue."""
-    _IN_UNIT[0] = True
+    _STATE["in_unit"] = True
     try:
         return work(*args)
     except _Ended as ended:
         os._exit(ended.code if isinstance(ended.code, int) else 1)
     finally:
-        _IN_UNIT[0] = False
+        _STATE["in_unit"] = False
 
 
 def _worker_signals() -> None:
@@ -69,7 +70,16 @@ def _worker_signals() -> None:
 def _stop_workers(pool: ProcessPoolExecutor) -> None:
     """Cancel the units not started and end the worker processes now."""
     pool.shutdown(wait=False, cancel_futures=True)
-    for process in multiprocessing.active_children():  # the pool's workers, started or starting
+    _terminate(multiprocessing.active_children())  # the pool's workers, started or starting
+
+
+_TERMINATED: set[int | None] = set()
+"""Workers already sent SIGTERM: a second one would cut short the unwinding of the first."""
+
+
+def _terminate(processes: list[multiprocessing.process.BaseProcess]) -> None:
+    for process in processes:
+        _TERMINATED.add(process.pid)
         process.terminate()
 
 
@@ -82,13 +92,35 @@ def end_workers(grace: float = 1.0) -> None:
         children = multiprocessing.active_children()
         if not children:
             return
-        for process in children:
-            process.terminate()
+        _terminate([p for p in children if p.pid not in _TERMINATED])
         for process in children:
             process.join(grace)
             if process.is_alive():
                 process.kill()
                 process.join(0.5)
+
+
+def _started() -> None:
+    """A first task: makes the pool start its workers."""
+
+
+@contextmanager
+def _interrupt_deferred() -> Iterator[None]:
+    """Ctrl+C held back while the body runs, then raised as KeyboardInterrupt. Workers forked
+    meanwhile inherit the holding handler, so a Ctrl+C before their initializer has run cannot
+    print a traceback in them, nor be lost in this process inside the fork."""
+    held: list[int] = []
+    try:
+        previous = signal.signal(signal.SIGINT, lambda signum, frame: held.append(signum))
+    except ValueError:  # not the main thread: nothing to hold back
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if held:
+        raise KeyboardInterrupt
 
 
 @contextmanager
@@ -98,6 +130,8 @@ def worker_pool(jobs: int) -> Iterator[ProcessPoolExecutor]:
     units not started are cancelled, the workers are ended and the interrupt goes on."""
     pool = ProcessPoolExecutor(max_workers=jobs, initializer=_worker_signals)
     try:
+        with _interrupt_deferred():
+            pool.submit(_started).result()  # the workers exist and ignore Ctrl+C from here on
         yield pool
     except KeyboardInterrupt:
         _stop_workers(pool)
