@@ -173,8 +173,9 @@ def _check_container(path: Path, shown: str) -> _Container:
         with path.open("rb") as stream:
             magic = stream.read(len(CFB_MAGIC))
     except OSError as exc:
-        raise UnreadableFile(_broken(shown, f"文件无法打开：{os_reason(exc)}",
-                                     "请关闭正在使用它的程序，或检查文件权限后重试。")) from exc
+        hint = ("文件已不在原处，请重新运行校验。" if exc.errno == errno.ENOENT
+                else "请关闭正在使用它的程序，或检查文件权限后重试。")
+        raise UnreadableFile(_broken(shown, f"文件无法打开：{os_reason(exc)}", hint)) from exc
     if not magic:
         raise UnreadableFile(_empty(shown))
     zip_suffix = suffix in (".xlsx", ".xlsm")
