@@ -247,7 +247,7 @@ def validate(
     """校验 Excel 数据：列出每个问题（文件、工作表、单元格、怎么改），再给出“五有”对标情况。"""
     from .output import print_checklist, print_issues, print_summary, result_json
     from .units import discover
-    from .validate import auto_jobs, list_issues
+    from .validate import list_issues
 
     data_dir = resolve_data_dir(data, quiet=bool(paths))
     config = _load_config(data_dir)
@@ -260,7 +260,7 @@ def validate(
         if not target.exists():
             raise _fail(f"找不到 {target}。请检查路径或单位名称。")
     sources = discover(targets)
-    result = list_issues(sources, config, jobs=jobs or auto_jobs(sources))
+    result = list_issues(sources, config, jobs=jobs)
     if not result.units:
         raise _fail(f"在 {'、'.join(map(str, targets))} 中没有找到 Excel 工作簿（.xlsx/.xls）。")
     checklists = result.checklists
@@ -359,11 +359,10 @@ def report(
     try:
         if county:
             from .units import discover
-            from .validate import auto_jobs, list_issues
+            from .validate import list_issues
 
-            sources = discover([data_dir])
-            listing = list_issues(sources, config, jobs=jobs or auto_jobs(sources),
-                                  checklists=False, rollups=True)
+            listing = list_issues(discover([data_dir]), config, jobs=jobs, checklists=False,
+                                  rollups=True)
             if listing.report.unreadable:
                 names = "、".join(sorted({i.file for i in listing.report.unreadable}))
                 raise _fail(f"{names} 无法读取，全县汇总会缺少这些数据。请先运行 wenming validate "
@@ -474,10 +473,6 @@ def _report_all(data_dir: Path, config: Any, out: Path, mask: bool, label: str,
     sources = discover([data_dir])
     if not sources:
         raise _fail(f"{data_dir} 中没有填报单位文件夹。")
-    if not jobs:
-        from .validate import auto_jobs
-
-        jobs = auto_jobs(sources)
     with Progress(console=err_console.real, transient=True) as progress:
         task = progress.add_task("生成文档", total=len(sources))
 

@@ -18,7 +18,7 @@ from .config import Config
 from .county import KIND_LABELS
 from .schema import WORKBOOKS
 from .units import UnitSource, discover, owns_file
-from .validate import auto_jobs, list_issues
+from .validate import list_issues
 
 PHONE_STATES = ("未报送", "未填写", "逾期", "有错误")
 """States the office must phone about."""
@@ -87,7 +87,7 @@ def collect_status(data_dir: Path, config: Config, jobs: int = 0) -> list[UnitSt
     the units are read in ``jobs`` processes (0: `validate.auto_jobs`)."""
     sources = {s.name: s for s in discover([data_dir])} if data_dir.is_dir() else {}
     found = list(sources.values())
-    result = list_issues(found, config, jobs=jobs or auto_jobs(found), checklists=False)
+    result = list_issues(found, config, jobs=jobs, checklists=False)
     counts: dict[str, list[int]] = {}
     for unit in result.units:
         errors = warnings = 0

@@ -383,18 +383,22 @@ class Listing:
     rollups: list[UnitRollup] = field(default_factory=list)
 
 
-def list_issues(sources: list[UnitSource], config: Config, jobs: int = 1,
+def list_issues(sources: list[UnitSource], config: Config, jobs: int = 0,
                 checklists: bool = True, rollups: bool = False) -> Listing:
-    """`validate_units` for `wenming validate`, in ``jobs`` processes (one unit at a time each).
+    """`validate_units` for `wenming validate`, in ``jobs`` processes (one unit at a time each;
+    0: `auto_jobs`).
 
     Each process reads and checks whole units and sends back only their issues, checklists and
     (ID, row) pairs, so the IDs found in several units are flagged here as in `validate_units`.
     With ``jobs`` 1 — or when the process pool cannot be started or a worker dies —
-    everything runs in this process; the result is the same either way. ``checklists`` False leaves `Listing.checklists` empty (`wenming status` needs none).
+    everything runs in this process; the result is the same either way.
+    ``checklists`` False leaves `Listing.checklists` empty (`wenming status` needs none);
+    ``rollups`` True fills `Listing.rollups` (what `report --county` needs of every unit).
     """
     from .checks import check_across_units
 
     done = None
+    jobs = jobs or auto_jobs(sources)
     if jobs > 1 and len(sources) > 1:
         done = _in_processes(sources, config, jobs, checklists, rollups)
     if done is None:

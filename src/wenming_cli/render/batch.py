@@ -53,7 +53,8 @@ def render_source(source: UnitSource, config: Config, out: Path, mask: bool,
 
 def render_all(sources: list[UnitSource], config: Config, out: Path, mask: bool, label: str,
                jobs: int = 1, done: Callable[[Outcome], None] | None = None) -> list[Outcome]:
-    """`render_source` for every unit, in ``jobs`` processes; ``done`` is called as each ends.
+    """`render_source` for every unit, in ``jobs`` processes (0: `validate.auto_jobs`); ``done``
+    is called as each ends.
 
     When a worker process dies (killed for memory) the units not finished are rendered in this
     process. Returns the outcomes in the order of ``sources``.
@@ -65,6 +66,10 @@ def render_all(sources: list[UnitSource], config: Config, out: Path, mask: bool,
         if done is not None:
             done(outcome)
 
+    if not jobs:
+        from ..validate import auto_jobs
+
+        jobs = auto_jobs(sources)
     if jobs > 1 and len(sources) > 1:
         try:
             with worker_pool(worker_count(jobs, len(sources))) as pool:
