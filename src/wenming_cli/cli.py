@@ -67,8 +67,17 @@ EXIT_INTERRUPTED = 130
 """Exit code after Ctrl+C (128 + SIGINT, as shells report it)."""
 
 
+def esc(text: object) -> str:
+    """``text`` safe inside rich markup (paths, unit names, messages holding user text): ``[/]``
+    or ``[red]`` in a cell, a path or a folder name is printed as written, never as a tag."""
+    from rich.markup import escape
+
+    return escape(str(text))
+
+
 def _fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
-    err_console.print(f"[red]错误：[/]{message}")
+    """Print ``错误：message`` on stderr (``message`` is plain text, never markup)."""
+    err_console.print(f"[red]错误：[/]{esc(message)}")
     return typer.Exit(code)
 
 
@@ -90,7 +99,7 @@ def resolve_data_dir(data: Path | None, quiet: bool = False) -> Path:
         return local
     sample = bundled_sample_data()
     if not quiet:
-        err_console.print(f"[dim]当前目录下没有 data 文件夹，使用软件自带的示例数据：{sample}[/]")
+        err_console.print(f"[dim]当前目录下没有 data 文件夹，使用软件自带的示例数据：{esc(sample)}[/]")
     return sample
 
 
@@ -150,6 +159,9 @@ def init_templates(
     data: DataOption = None,
 ) -> None:
     """生成空白 Excel 模板（每个填报单位一个文件夹，四张表）；可同时复制 Word 报告模板。"""
+    from functools import partial
+
+    from .files import OutputError, safe_component, write_atomic
     from .schema import WORKBOOKS
     from .xlsx_templates import unit_setup, write_workbook
 
@@ -172,27 +184,31 @@ def init_templates(
             raise _fail(f"“{name}”不是配置中的县级单位或县级志愿服务队。")
     written = skipped = 0
     for name in names:
+        try:  # the same check as report's: a name is one folder inside --out, never a path
+            safe_component(name)
+        except OutputError as exc:
+            raise _fail(str(exc)) from exc
         setup = unit_setup(config, name)
         for spec in WORKBOOKS:
             path = out / name / spec.file_name
             if path.exists() and not force:
-                console.print(f"[yellow]已存在，未覆盖：[/]{path}（加 --force 可覆盖）")
+                console.print(f"[yellow]已存在，未覆盖：[/]{esc(path)}（加 --force 可覆盖）")
                 skipped += 1
                 continue
+            kept: list[Path] = []
             try:
-                if path.exists():
-                    from .files import keep_previous
-
-                    kept = keep_previous(path)
-                    console.print(f"[yellow]已覆盖：[/]{path}（原文件备份到 {kept}）")
-                write_workbook(path, spec, setup, config)
-            except OSError as exc:
-                raise _fail(f"无法写入 {path}：{exc.strerror or exc}。若文件在 Excel/WPS 中打开，"
-                            "请关闭后重试；否则请检查文件夹权限。") from exc
+                # temp file + rename: a killed run never leaves a truncated template under
+                # its final name (which the next --force would then back up as the original)
+                write_atomic(path, partial(write_workbook, spec=spec, unit=setup, config=config),
+                             kept=kept)
+            except OutputError as exc:
+                raise _fail(str(exc)) from exc
+            if kept:
+                console.print(f"[yellow]已覆盖：[/]{esc(path)}（原文件备份到 {esc(kept[0])}）")
             written += 1
     console.print(f"已生成 {written} 个模板" + (f"，跳过 {skipped} 个已存在的文件" if skipped else "")
-                  + f"，位置：{out}")
-    console.print("填好后运行：wenming validate " + str(out))
+                  + f"，位置：{esc(out)}")
+    console.print("填好后运行：wenming validate " + esc(out))
 
 
 def _mark(issues: list[Any], out: Any) -> None:
@@ -203,28 +219,41 @@ def _mark(issues: list[Any], out: Any) -> None:
         written = mark_all(issues)
     except MarkError as exc:
         written = exc.written
-        err_console.print(f"[red]错误：[/]{exc}")
+        err_console.print(f"[red]错误：[/]{esc(exc)}")
     for marked in written:
-        out.print(f"[green]已生成标注副本：[/]{marked}")
+        out.print(f"[green]已生成标注副本：[/]{esc(marked)}")
     if written:
         out.print("标注副本只用来查看问题位置，请在原文件中修改后重新校验。")
 
 
-def _copy_report_templates(folder: Path, force: bool) -> None:
-    """Copy every bundled .docx template into ``folder`` (never overwriting without --force)."""
+def _copy_to(source: Path, target: Path) -> None:
     import shutil
 
+    shutil.copyfile(source, target)
+
+
+def _copy_report_templates(folder: Path, force: bool) -> None:
+    """Copy every bundled .docx template into ``folder`` (never overwriting without --force)."""
+    from functools import partial
+
+    from .files import OutputError, write_atomic
     from .render.report import bundled_template
     from .render.variables import TEMPLATE_VARIABLES
 
-    folder.mkdir(parents=True, exist_ok=True)
     for name in TEMPLATE_VARIABLES:
         target = folder / name
         if target.exists() and not force:
-            console.print(f"[yellow]已存在，未覆盖：[/]{target}（加 --force 可覆盖）")
+            console.print(f"[yellow]已存在，未覆盖：[/]{esc(target)}（加 --force 可覆盖）")
             continue
-        shutil.copyfile(bundled_template(name), target)
-    console.print(f"报告模板已复制到：{folder}（可用变量见 README“修改 Word 模板”）")
+        source = bundled_template(name)
+        kept: list[Path] = []
+        try:  # a template the clerk edited in Word is kept in 旧版/ when --force replaces it
+            write_atomic(target, partial(_copy_to, source), kept=kept)
+        except OutputError as exc:
+            raise _fail(str(exc)) from exc
+        if kept:
+            console.print(f"[yellow]已覆盖：[/]{esc(target)}（原文件备份到 {esc(kept[0])}）")
+    console.print(f"报告模板已复制到：{esc(folder)}（可用变量见 README“修改 Word 模板”）")
 
 
 @app.command("validate")
@@ -267,7 +296,8 @@ def validate(
     if output_format is OutputFormat.json:
         sys.stdout.write(result_json(result, checklists) + "\n")
     else:
-        console.print(f"校验了 {len(result.units)} 个填报单位：" + "、".join(u.name for u in result.units))
+        console.print(f"校验了 {len(result.units)} 个填报单位："
+                      + esc("、".join(u.name for u in result.units)))
         print_issues(console, result.report.issues)
         for checklist in checklists:
             print_checklist(console, checklist)
@@ -412,16 +442,16 @@ def report(
     except RenderError as exc:
         raise _fail(str(exc)) from exc
     for path in paths:
-        console.print(f"[green]已生成：[/]{path}")
+        console.print(f"[green]已生成：[/]{esc(path)}")
         _after_render(path, started)
     for note in notes:
-        err_console.print(f"[yellow]注意：{note}[/]")
+        err_console.print(f"[yellow]注意：{esc(note)}[/]")
     if sample:
         console.print("[yellow]这是用软件自带的示例数据生成的，文件名已标“示例数据”，不能上报。"
                       "请在 data 文件夹中放入本单位的表格（wenming init-templates 生成模板）。[/]")
     missing = [i for i in issues.issues if i.code == "workbook-missing"]
     for issue in missing:
-        err_console.print(f"[yellow]注意：{issue.message}，文档中相应的数字为 0。[/]")
+        err_console.print(f"[yellow]注意：{esc(issue.message)}，文档中相应的数字为 0。[/]")
     errors = len(issues.errors)
     if errors:
         err_console.print(f"[yellow]注意：数据中有 {errors} 个错误，文档中的数字可能不准确。"
@@ -450,7 +480,7 @@ def _after_render(path: Path, started: float) -> None:
     if backups.is_dir():
         for copy in backups.glob(f"{path.stem}_*{path.suffix}"):
             if copy.stat().st_ctime >= started:
-                console.print(f"  上一版已备份到：{copy}")
+                console.print(f"  上一版已备份到：{esc(copy)}")
 
 
 def _check_unit_name(config: Any, name: str, is_town: bool) -> None:
@@ -477,7 +507,7 @@ def _report_all(data_dir: Path, config: Any, out: Path, mask: bool, label: str,
         task = progress.add_task("生成文档", total=len(sources))
 
         def done(outcome: Outcome) -> None:
-            progress.update(task, advance=1, description=f"已完成 {outcome.unit}")
+            progress.update(task, advance=1, description=f"已完成 {esc(outcome.unit)}")
 
         outcomes = render_all(sources, config, out, mask, label, jobs=jobs, done=done)
     table = Table(title="生成结果", title_justify="left")
@@ -485,10 +515,10 @@ def _report_all(data_dir: Path, config: Any, out: Path, mask: bool, label: str,
         table.add_column(header, overflow="fold")
     for o in outcomes:
         if o.failure:
-            table.add_row(o.unit, "—", f"[red]失败：{o.failure}[/]")
+            table.add_row(esc(o.unit), "—", f"[red]失败：{esc(o.failure)}[/]")
         for path in o.paths:
             note = f"[yellow]数据有 {o.data_errors} 个错误[/]" if o.data_errors else "[green]成功[/]"
-            table.add_row(o.unit, path, note)
+            table.add_row(esc(o.unit), esc(path), note)
     console.print(table)
     failed = sum(1 for o in outcomes if o.failure)
     with_errors = sum(1 for o in outcomes if o.data_errors)
@@ -530,7 +560,7 @@ def status(
             write_atomic(xlsx, lambda temp: write_status_xlsx(statuses, config, temp))
         except OutputError as exc:
             raise _fail(str(exc)) from exc
-        console.print(f"[green]已保存：[/]{xlsx}")
+        console.print(f"[green]已保存：[/]{esc(xlsx)}")
 
 
 _USAGE_WORDS = (
@@ -571,7 +601,7 @@ def main() -> None:
     except usage_error as exc:
         formatter = getattr(exc, "format_message", None)
         message = formatter() if formatter else str(exc)
-        err_console.print(f"[red]错误：[/]{chinese_usage_error(message)}"
+        err_console.print(f"[red]错误：[/]{esc(chinese_usage_error(message))}"
                           "。运行 wenming --help 或 wenming 命令 --help 查看用法。", markup=True)
         sys.exit(EXIT_USAGE)
     except (typer.Abort, KeyboardInterrupt):

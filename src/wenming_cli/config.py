@@ -129,6 +129,23 @@ class Config(_Strict):
             raise ValueError("period_end（报告期结束）早于 period_start（报告期开始）")
         return self
 
+    @model_validator(mode="after")
+    def _names_are_folder_names(self) -> Config:
+        # every unit name becomes a folder (init-templates, report): "../../x", "/etc", "CON"
+        # or a name with a control character must be refused here, not half-way through a run
+        from .files import component_problem
+
+        named = ([("towns", t.name) for t in self.towns] + [("units", n) for n in self.units]
+                 + [("county_teams", n) for n in self.county_teams])
+        for key, name in named:
+            problem = component_problem(name)
+            if problem is not None:
+                shown = "".join(c if ord(c) >= 32 and ord(c) != 127 else f"\\x{ord(c):02x}"
+                                for c in name)
+                raise ValueError(f"{key} 中的单位名称“{shown}”{problem}；单位名称会用作文件夹名，"
+                                 "请改用单位全称")
+        return self
+
     @property
     def year(self) -> int:
         """The reporting year (year of ``period_start``)."""
@@ -217,6 +234,8 @@ def _describe(error: ValidationError, source: str) -> str:
         key = ".".join(str(p) for p in err["loc"]) or "（整体）"
         if err["type"] == "extra_forbidden":
             lines.append(f"  键 {key} 无法识别，请检查拼写或删除该行")
+        elif not err["loc"] and err["type"] == "value_error":  # a check across keys
+            lines.append(f"  {_value_hint(err)}")
         elif err["type"] == "missing":
             lines.append(f"  缺少键 {key}")
         else:

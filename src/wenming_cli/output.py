@@ -20,6 +20,15 @@ if TYPE_CHECKING:
 _STATUS_STYLE = {"达标": "green", "待完善": "yellow", "缺项": "red"}
 
 
+def esc(text: object) -> str:
+    """``text`` safe inside rich markup: a cell ``[/]`` or a folder ``[@click=(]`` is printed as
+    written, never read as a style tag (rich raises MarkupError on a stray closing tag and drops
+    ``[red]`` silently). Every piece of user or file text printed through rich goes through this."""
+    from rich.markup import escape
+
+    return escape(str(text))
+
+
 def checklist_dict(checklist: Checklist) -> dict[str, Any]:
     """JSON shape of one unit's checklist: counts and items (code, status, evidence, gaps)."""
     fig = checklist.figures
@@ -79,15 +88,15 @@ def print_issues(console: Console, issues: list[Issue]) -> None:
     for issue in issues:
         by_file[issue.file].append(issue)
     for file, found in by_file.items():
-        table = Table(title=file, title_justify="left", show_lines=False, expand=False)
+        table = Table(title=esc(file), title_justify="left", show_lines=False, expand=False)
         table.add_column("位置", no_wrap=True)
         table.add_column("级别", no_wrap=True)
         table.add_column("问题", overflow="fold")
         table.add_column("怎么改", overflow="fold")
         for issue in found:
             style = "red" if issue.is_error else "yellow"
-            table.add_row(issue.location or "—", f"[{style}]{issue.severity}[/]",
-                          f"{issue.message} [dim]({issue.code})[/]", issue.hint)
+            table.add_row(esc(issue.location or "—"), f"[{style}]{issue.severity}[/]",
+                          f"{esc(issue.message)} [dim]({issue.code})[/]", esc(issue.hint))
         console.print(table)
 
 
@@ -96,7 +105,7 @@ def print_checklist(console: Console, checklist: Checklist) -> None:
     from rich.table import Table
 
     fig = checklist.figures
-    table = Table(title=f"{checklist.unit} “五有”对标情况", title_justify="left")
+    table = Table(title=f"{esc(checklist.unit)} “五有”对标情况", title_justify="left")
     table.add_column("序号", no_wrap=True)
     table.add_column("评估内容", overflow="fold")
     table.add_column("核验", no_wrap=True)
@@ -104,11 +113,12 @@ def print_checklist(console: Console, checklist: Checklist) -> None:
     table.add_column("依据 / 差距", overflow="fold")
     for r in checklist.items:
         style = _STATUS_STYLE[r.status]
-        detail = "；".join(r.evidence)
+        detail = esc("；".join(r.evidence))
         if r.gaps or r.entry_gaps:
-            detail += ("\n" if detail else "") + "[yellow]" + "；".join(r.gaps + r.entry_gaps) + "[/]"
-        table.add_row(r.item.code, f"{r.item.dimension}·{r.item.title}",
-                      f"[{style}]{r.status}[/]", r.conclusion or "—", detail)
+            detail += (("\n" if detail else "") + "[yellow]" + esc("；".join(r.gaps + r.entry_gaps))
+                       + "[/]")
+        table.add_row(esc(r.item.code), esc(f"{r.item.dimension}·{r.item.title}"),
+                      f"[{style}]{r.status}[/]", esc(r.conclusion or "—"), detail)
     console.print(table)
     coverage = format_rate(fig.coverage_rate) if fig.coverage_rate is not None else "—"
     console.print(
@@ -142,8 +152,8 @@ def print_status(console: Console, statuses: list[UnitStatus], config: Config) -
     styles = {"未报送": "red", "未填写": "red", "逾期": "red", "有错误": "yellow",
               "待补全": "yellow", "合格": "green"}
     for s in statuses:
-        table.add_row(s.name, s.kind, f"[{styles[s.state]}]{s.state}[/]",
-                      "、".join(s.workbooks) or "—",
+        table.add_row(esc(s.name), s.kind, f"[{styles[s.state]}]{s.state}[/]",
+                      esc("、".join(s.workbooks) or "—"),
                       f"{s.last_modified:%m-%d %H:%M}" if s.last_modified else "—",
                       str(s.errors) if s.present else "—",
                       str(s.warnings) if s.present else "—")

@@ -130,18 +130,20 @@ def write_status_xlsx(statuses: list[UnitStatus], config: Config, target: Path) 
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
 
+    from .xlsx_cells import append_row
+
     wb = Workbook()
     ws = wb.active
     ws.title = "报送情况"
-    ws.append([f"材料报送情况（截止时间 {config.deadline:%Y年%m月%d日 %H:%M}）"])
+    append_row(ws, [f"材料报送情况（截止时间 {config.deadline:%Y年%m月%d日 %H:%M}）"])
     ws["A1"].font = Font(bold=True, size=14)
     header = ["单位名称", "类别", "状态", "已交工作簿", "最后修改", "错误", "警告", "是否按时"]
-    ws.append(header)
+    append_row(ws, header)
     for cell in ws[2]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="D9E1F2")
     for s in statuses:
-        ws.append([
+        append_row(ws, [
             s.name, s.kind, s.state, "、".join(s.workbooks),
             s.last_modified.strftime("%Y-%m-%d %H:%M") if s.last_modified else "",
             s.errors if s.present else "", s.warnings if s.present else "",

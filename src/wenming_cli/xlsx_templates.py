@@ -18,6 +18,7 @@ from typing import Any
 from .config import Config
 from .schema import MARKER_SHEET, TEMPLATE_VERSION, Col, SelfAssessment, SheetRow, WorkbookSpec
 from .schema.profile import UnitInfo
+from .xlsx_cells import put, set_value
 
 EXAMPLE_MARK = "示例"
 TEMPLATE_ROWS = 5000
@@ -71,9 +72,10 @@ def write_workbook(
     guide.title = "填表说明"
     lists = wb.create_sheet(MARKER_SHEET)
     lists.sheet_state = "hidden"
-    lists["A1"], lists["B1"] = "kind", spec.kind
-    lists["A2"], lists["B2"] = "version", TEMPLATE_VERSION
-    lists["A3"], lists["B3"] = "unit", unit.name
+    for row, (key, value) in enumerate(
+            (("kind", spec.kind), ("version", TEMPLATE_VERSION), ("unit", unit.name)), start=1):
+        put(lists, row, 1, key)
+        put(lists, row, 2, value)
     list_refs = _write_lists(lists, unit)
     for model in spec.sheets:
         ws = wb.create_sheet(model.sheet_name, index=len(wb.sheetnames) - 1)
@@ -124,9 +126,9 @@ def _write_lists(ws: Any, unit: UnitSetup) -> dict[str, str]:
         from openpyxl.utils import get_column_letter
 
         letter = get_column_letter(col_index)
-        ws.cell(row=1, column=col_index, value=key)
+        put(ws, 1, col_index, key)
         for i, value in enumerate(values, start=2):
-            ws.cell(row=i, column=col_index, value=value)
+            put(ws, i, col_index, value)
         refs[key] = f"'{MARKER_SHEET}'!${letter}$2:${letter}${len(values) + 1}"
     return refs
 
@@ -163,12 +165,12 @@ def _write_table(
     columns = model.columns()
     last = get_column_letter(len(columns))
     ws.merge_cells(f"A1:{last}1")
-    ws["A1"] = _title(spec, unit, model)
+    set_value(ws["A1"], _title(spec, unit, model))
     ws["A1"].font = st["title"]
     ws["A1"].alignment = st["center"]
     ws.row_dimensions[1].height = 30
     for index, (_, col) in enumerate(columns, start=1):
-        cell = ws.cell(row=2, column=index, value=header_text(col))
+        cell = put(ws, 2, index, header_text(col))
         cell.font = st["required_font"] if col.required else st["header_font"]
         cell.fill = st["header_fill"]
         cell.border = st["border"]
@@ -189,7 +191,7 @@ def _write_table(
             value = record.get(name)
             if isinstance(value, (list, tuple)):
                 value = "、".join(str(v) for v in value)
-            cell = ws.cell(row=r, column=c, value=value)
+            cell = put(ws, r, c, value)
             if col.kind in ("id_card", "phone"):
                 cell.number_format = "@"
             elif isinstance(value, date):
@@ -243,11 +245,11 @@ def _write_form(
 ) -> None:
     st = _styles()
     ws.merge_cells("A1:C1")
-    ws["A1"] = _title(spec, unit, model)
+    set_value(ws["A1"], _title(spec, unit, model))
     ws["A1"].font = st["title"]
     ws["A1"].alignment = st["center"]
     for c, text in enumerate(("项目", "内容", "说明"), start=1):
-        cell = ws.cell(row=2, column=c, value=text)
+        cell = put(ws, 2, c, text)
         cell.font = st["header_font"]
         cell.fill = st["header_fill"]
         cell.border = st["border"]
@@ -256,11 +258,11 @@ def _write_form(
     ws.column_dimensions["B"].width = 80 if model.sheet_name == "小结" else 40
     ws.column_dimensions["C"].width = 36
     for r, (name, col) in enumerate(model.columns(), start=3):
-        label = ws.cell(row=r, column=1, value=header_text(col))
+        label = put(ws, r, 1, header_text(col))
         label.font = st["required_font"] if col.required else st["header_font"]
         label.border = st["border"]
         value = record.get(name)
-        cell = ws.cell(row=r, column=2, value=value)
+        cell = put(ws, r, 2, value)
         cell.border = st["border"]
         cell.alignment = st["wrap"]
         if col.kind == "phone":
@@ -270,7 +272,7 @@ def _write_form(
         note = col.help or ("可选：" + "、".join(col.options) if col.options else "")
         if col.example is not None and not note:
             note = f"如：{col.example}"
-        ws.cell(row=r, column=3, value=note).alignment = st["wrap"]
+        put(ws, r, 3, note).alignment = st["wrap"]
         if col.kind == "longtext":
             ws.row_dimensions[r].height = 120
     ws.freeze_panes = "B3"
@@ -279,7 +281,7 @@ def _write_form(
 
 def _write_guide(ws: Any, spec: WorkbookSpec, unit: UnitSetup) -> None:
     st = _styles()
-    ws["A1"] = f"{unit.name}{spec.title} 填表说明"
+    set_value(ws["A1"], f"{unit.name}{spec.title} 填表说明")
     ws["A1"].font = st["title"]
     lines = [
         "1. 标题行、表头行不要删改；表头带 * 的列为必填。",
@@ -289,10 +291,10 @@ def _write_guide(ws: Any, spec: WorkbookSpec, unit: UnitSetup) -> None:
         "5. 填好后运行 wenming validate 检查，按提示逐项修改。",
     ]
     for r, line in enumerate(lines, start=2):
-        ws.cell(row=r, column=1, value=line)
+        put(ws, r, 1, line)
     header_row = len(lines) + 3
     for c, text in enumerate(("工作表", "列", "必填", "说明 / 可选值", "示例"), start=1):
-        cell = ws.cell(row=header_row, column=c, value=text)
+        cell = put(ws, header_row, c, text)
         cell.font = st["header_font"]
         cell.fill = st["header_fill"]
     r = header_row + 1
@@ -301,11 +303,11 @@ def _write_guide(ws: Any, spec: WorkbookSpec, unit: UnitSetup) -> None:
             note = col.help
             if col.options:
                 note = (note + "；" if note else "") + "可选：" + "、".join(col.options)
-            ws.cell(row=r, column=1, value=model.sheet_name)
-            ws.cell(row=r, column=2, value=col.header)
-            ws.cell(row=r, column=3, value="是" if col.required else "")
-            ws.cell(row=r, column=4, value=note).alignment = st["wrap"]
-            ws.cell(row=r, column=5, value=None if col.example is None else str(col.example))
+            put(ws, r, 1, model.sheet_name)
+            put(ws, r, 2, col.header)
+            put(ws, r, 3, "是" if col.required else "")
+            put(ws, r, 4, note).alignment = st["wrap"]
+            put(ws, r, 5, None if col.example is None else str(col.example))
             r += 1
     for letter, width in zip("ABCDE", (10, 28, 6, 60, 28), strict=True):
         ws.column_dimensions[letter].width = width

@@ -138,6 +138,8 @@ def write_county_xlsx(summary: CountySummary, config: Config, target: Path) -> N
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
+    from ..xlsx_cells import append_row, put, set_value
+
     thin = Side(style="thin", color="808080")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     center = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -145,7 +147,7 @@ def write_county_xlsx(summary: CountySummary, config: Config, target: Path) -> N
     ws = wb.active
     ws.title = "汇总"
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(XLSX_COLUMNS))
-    ws["A1"] = f"{config.county}各镇（街道）新时代文明实践所（站）建设情况汇总表"
+    set_value(ws["A1"], f"{config.county}各镇（街道）新时代文明实践所（站）建设情况汇总表")
     ws["A1"].font = Font(name="黑体", size=16, bold=True)
     ws["A1"].alignment = center
     ws.row_dimensions[1].height = 30
@@ -153,7 +155,7 @@ def write_county_xlsx(summary: CountySummary, config: Config, target: Path) -> N
     rows = [{"seq": str(i), **town_cells(r, required)} for i, r in enumerate(summary.rows, 1)]
     rows.append({"seq": "", **town_cells(summary.total, required), "teams_8n": "", "handed_in": ""})
     for c, (header, _, width) in enumerate(XLSX_COLUMNS, start=1):
-        cell = ws.cell(row=2, column=c, value=header)
+        cell = put(ws, 2, c, header)
         cell.font = Font(name="宋体", bold=True)
         cell.fill = PatternFill("solid", fgColor="D9E1F2")
         cell.border, cell.alignment = border, center
@@ -162,7 +164,7 @@ def write_county_xlsx(summary: CountySummary, config: Config, target: Path) -> N
         for c, (_, key, _) in enumerate(XLSX_COLUMNS, start=1):
             text = row[key]
             value: Any = int(text) if text.isdigit() and key != "name" else text
-            cell = ws.cell(row=r, column=c, value=value)
+            cell = put(ws, r, c, value)
             if key == "coverage" and text.endswith("%"):
                 cell.value = float(text[:-1]) / 100
                 cell.number_format = "0.00%"
@@ -174,10 +176,10 @@ def write_county_xlsx(summary: CountySummary, config: Config, target: Path) -> N
                 ws.cell(row=r, column=c).font = Font(bold=True)
     ws.freeze_panes = "C3"
     missing = wb.create_sheet("未报送单位")
-    missing.append(["类别", "单位名称"])
+    append_row(missing, ["类别", "单位名称"])
     for label, names in summary.missing_units.items():
         for name in names:
-            missing.append([label, name])
+            append_row(missing, [label, name])
     missing.column_dimensions["A"].width = 20
     missing.column_dimensions["B"].width = 30
     wb.save(target)

@@ -22,7 +22,6 @@ if TYPE_CHECKING:
     from ..county import UnitRollup
 
 SELF_ASSESSMENT_TEMPLATE = "自评报告.docx"
-_UNSAFE = set('/\\:*?"<>|') | {"\x00"}
 
 
 class RenderError(OutputError):
@@ -35,10 +34,14 @@ def bundled_template(name: str) -> Path:
 
 
 def safe_component(name: str) -> str:
-    """``name`` if it is safe as one path component, else RenderError (no '/', '..', ':' …)."""
-    if not name or name in (".", "..") or any(c in _UNSAFE for c in name) or name.startswith("."):
-        raise RenderError(f"单位名称“{name}”含有不能用作文件名的字符，请在配置中改用单位全称。")
-    return name
+    """``name`` if it is safe as one path component, else RenderError (`files.safe_component`:
+    no '/', '..', ':', control characters, CON/NUL …)."""
+    from ..files import safe_component as checked
+
+    try:
+        return checked(name)
+    except OutputError as exc:
+        raise RenderError(str(exc)) from exc
 
 
 BULK_ROWS = 200

@@ -1,0 +1,397 @@
+"""Second red-team round (issue 14): hostile text, templates, names and files.
+
+Every input is built in tmp_path. Each case asserts the exit code, the Chinese message, that no
+traceback is printed, which files are left on disk, and a generous time bound.
+"""
+
+from __future__ import annotations
+
+import errno
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import MakeBook, make_id
+from wenming_cli import cli as cli_module
+from wenming_cli.cli import app
+from wenming_cli.config import Config
+
+runner = CliRunner()
+
+TEAM = {"name": "城北街道理论宣讲志愿服务队", "category": "理论宣讲", "level": "镇级",
+        "leader": "李明", "phone": "13891600001", "registered": "是"}
+MARKUP = ["[/]", "[red]", "[/i]", "[@click=(]", "[bold red]粗[/bold red]", "\\", "[link=x]"]
+"""Text that rich would read as markup: a stray closing tag raises MarkupError, a style tag is
+dropped silently, a trailing backslash escapes the tag that follows it."""
+
+
+@pytest.fixture(autouse=True)
+def wide_console(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fresh consoles 4000 columns wide for each test, so a table never folds a value that a
+    test looks for (the CLI's consoles are made once per process otherwise)."""
+    monkeypatch.setenv("COLUMNS", "4000")
+    monkeypatch.setattr(cli_module, "console", cli_module._LazyConsole())
+    monkeypatch.setattr(cli_module, "err_console", cli_module._LazyConsole(stderr=True))
+
+
+def run(args: list[str], **kwargs: Any) -> Any:
+    """Invoke the CLI; no traceback and no exception other than SystemExit, ever."""
+    result = runner.invoke(app, args, **kwargs)
+    assert "Traceback" not in result.output, result.output
+    assert "Exception ignored" not in result.output, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), \
+        repr(result.exception)
+    return result
+
+
+def volunteer(**overrides: object) -> dict[str, object]:
+    base: dict[str, object] = {
+        "seq": 1, "name": "王小红", "gender": "男", "id_card": make_id("19900101", 123),
+        "politics": "群众", "phone": "13891600002", "team": TEAM["name"], "registered": "是",
+    }
+    base.update(overrides)
+    return base
+
+
+# ================================================================ 1. console markup
+
+
+def markup_unit(make_book: MakeBook) -> None:
+    """A unit whose cells hold markup-like text in every kind of issue message."""
+    people = [volunteer(seq=i + 1, id_card=make_id("19900101", 100 + i), team=f"党员服务队{m}",
+                        politics=m, name=m or "王")
+              for i, m in enumerate(MARKUP)]
+    make_book("roster", {"队伍": [TEAM, {**TEAM, "name": "[/]", "category": "[red]"}],
+                         "队员": people})
+    make_book("activities", {"活动": [
+        {"name": f"活动{m}", "category": m, "plan_time": m, "status": "已开展",
+         "held_on": "2022-3-5", "team": m, "photos": f"{m}.jpg"} for m in MARKUP]})
+
+
+def test_markup_in_cells_prints_as_written(make_book: MakeBook, unit_dir: Path) -> None:
+    markup_unit(make_book)
+    started = time.monotonic()
+    result = run(["validate", str(unit_dir)])
+    assert time.monotonic() - started < 60
+    assert result.exit_code == 1
+    assert "党员服务队[/i]" in result.output and "“[red]”" in result.output
+    assert "[@click=(]" in result.output and "[bold red]粗[/bold red]" in result.output
+
+
+def test_every_issue_message_of_the_corpus_prints_verbatim(make_book: MakeBook,
+                                                           unit_dir: Path,
+                                                           config: Config) -> None:
+    """Every issue of the markup unit, with markup appended to each of its text fields, prints
+    through `output.print_issues` exactly as written."""
+    from dataclasses import replace
+
+    from rich.console import Console
+
+    from wenming_cli.output import print_issues
+    from wenming_cli.validate import validate_paths
+
+    markup_unit(make_book)
+    found = validate_paths([unit_dir], config).report.issues
+    assert len({i.code for i in found}) >= 6
+    hostile = [replace(i, file=i.file + "[/]", sheet=i.sheet + "[red]",
+                       message=i.message + "[/b]", hint=i.hint + "[@click=(]\\")
+               for i in found]
+    buffer = io.StringIO()
+    print_issues(Console(file=buffer, width=4000, color_system=None), hostile)
+    printed = buffer.getvalue()
+    for issue in hostile:
+        assert issue.message in printed and issue.hint in printed
+        assert issue.location in printed
+
+
+@pytest.mark.parametrize("args", [
+    ["validate", "zz[/b]"],
+    ["validate", "--data", "d[/]"],
+    ["status", "--data", "[red]d[/red]"],
+    ["report", "--town", "城北街道", "--template", "x[/].docx"],
+    ["report", "--town", "[/]"],
+    ["init-templates", "--town", "[@click=(]"],
+])
+def test_markup_in_arguments(args: list[str], tmp_path: Path) -> None:
+    result = run(args)
+    assert result.exit_code == 2
+    assert "错误：" in result.output
+    assert any(re.sub(r"^--", "", a) in result.output for a in args if "[" in a), result.output
+
+
+def test_markup_in_a_usage_error() -> None:
+    done = subprocess.run([sys.executable, "-m", "wenming_cli.cli", "validate",
+                           "--no-such-option[/]"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert "错误：没有这个选项" in done.stderr and "--no-such-option[/]" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_markup_in_a_data_folder_name_for_county(make_book: MakeBook, unit_dir: Path,
+                                                 tmp_path: Path) -> None:
+    make_book("roster", {"队伍": [TEAM], "队员": [volunteer()]})
+    odd = unit_dir.parent / "[@click=(]"
+    odd.mkdir()
+    (odd / "志愿服务队伍花名册.xlsx").write_bytes((unit_dir / "志愿服务队伍花名册.xlsx").read_bytes())
+    result = run(["report", "--county", "--data", str(unit_dir.parent),
+                  "--out", str(tmp_path / "输出[/]")])
+    assert result.exit_code in (0, 1)
+    assert "已生成：" in result.output and "输出[/]" in result.output
+
+
+# ================================================================ 2. formula injection
+
+
+HOSTILE_NAMES = ["=HYPERLINK(\"http://x\",\"点\")", "=cmd|' -C calc'!A0", "+SUM(1)", "-1+2",
+                 "@SUM(1)"]
+
+
+def string_cells(path: Path) -> dict[str, list[tuple[str, str, bool]]]:
+    """{sheet: [(coordinate, value, quotePrefix)]} of every cell whose text starts with a
+    formula lead; fails on any formula cell at all."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path)
+    found: dict[str, list[tuple[str, str, bool]]] = {}
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (path.name, ws.title, cell.coordinate, cell.value)
+                if isinstance(cell.value, str) and cell.value[:1] in "=+-@":
+                    found.setdefault(ws.title, []).append(
+                        (cell.coordinate, cell.value, bool(cell.quotePrefix)))
+    return found
+
+
+def test_status_xlsx_writes_folder_names_as_text(make_book: MakeBook, unit_dir: Path,
+                                                 tmp_path: Path) -> None:
+    book = make_book("roster", {"队伍": [TEAM], "队员": [volunteer()]})
+    data = unit_dir.parent
+    for name in HOSTILE_NAMES[1:]:  # '"' is not allowed in a Windows folder name anyway
+        (data / name).mkdir(parents=True)
+        (data / name / book.name).write_bytes(book.read_bytes())
+    target = tmp_path / "报送情况.xlsx"
+    result = run(["status", "--data", str(data), "--xlsx", str(target)])
+    assert result.exit_code == 0, result.output
+    cells = string_cells(target)["报送情况"]
+    assert sorted(v for _, v, _ in cells) == sorted(HOSTILE_NAMES[1:])
+    assert all(prefix for _, _, prefix in cells)
+
+
+def hostile_config(folder: Path, names: list[str]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    units = ", ".join(json.dumps(n, ensure_ascii=False) for n in names)
+    (folder / "wenming.toml").write_text(f"units = [{units}]\n", encoding="utf-8")
+
+
+def test_init_templates_writes_unit_names_as_text(tmp_path: Path) -> None:
+    out = tmp_path / "data"
+    names = ["=1+1", "=SUM(A1,B1)", "+SUM(1)", "@SUM(1)", "-1+2"]
+    hostile_config(out, names)
+    result = run(["init-templates", "--out", str(out)] + [a for n in names for a in ("--unit", n)])
+    assert result.exit_code == 0, result.output
+    books = sorted(out.rglob("*.xlsx"))
+    assert len(books) == 4 * len(names)
+    for book in books:
+        cells = string_cells(book)
+        unit = book.parent.name
+        texts = [v for sheet in cells.values() for _, v, prefix in sheet if prefix]
+        assert unit in texts  # the marker sheet's unit cell, as text
+        assert all(prefix for sheet in cells.values() for _, _, prefix in sheet)
+    # the templates still read back as this unit's workbooks
+    check = run(["validate", str(out / names[0]), "--data", str(out), "--format", "json"])
+    assert not {i["code"] for i in json.loads(check.stdout)["issues"]} & {
+        "workbook-other-unit", "file-unreadable", "header-not-found"}
+
+
+def test_county_xlsx_writes_names_as_text(make_book: MakeBook, unit_dir: Path,
+                                          tmp_path: Path) -> None:
+    make_book("roster", {"队伍": [TEAM], "队员": [volunteer()]})
+    hostile_config(unit_dir.parent, ["=1+1", "@A1"])
+    result = run(["report", "--county", "--data", str(unit_dir.parent),
+                  "--out", str(tmp_path / "输出")])
+    assert result.exit_code in (0, 1), result.output
+    target = next((tmp_path / "输出" / "全县汇总").glob("*.xlsx"))
+    cells = string_cells(target)
+    assert [v for _, v, prefix in cells["未报送单位"] if prefix] == ["=1+1", "@A1"]
+
+
+def test_set_value_keeps_numbers_and_drops_control_characters() -> None:
+    from openpyxl import Workbook
+
+    from wenming_cli.xlsx_cells import append_row, put
+
+    ws = Workbook().active
+    assert append_row(ws, ["=A1", 3, None, "a\x01b"]) == 1
+    assert append_row(ws, ["-5"]) == 2
+    assert [c.data_type for c in ws[1]] == ["s", "n", "n", "s"]
+    assert ws["D1"].value == "ab" and ws["A1"].quotePrefix and not ws["D1"].quotePrefix
+    assert put(ws, 3, 1, "正常").quotePrefix is False
+    assert ws["A2"].value == "-5" and ws["A2"].data_type == "s"
+
+
+def test_marked_copy_keeps_text_that_looks_like_a_formula(make_book: MakeBook,
+                                                          unit_dir: Path) -> None:
+    from openpyxl import load_workbook
+
+    from wenming_cli.xlsx_cells import set_value
+
+    book = make_book("roster", {"队伍": [TEAM], "队员": [volunteer(id_card="123")]})
+    wb = load_workbook(book)
+    set_value(wb["队员"]["B3"], "=1+1")  # a name typed as text that looks like a formula
+    wb.save(book)
+    result = run(["validate", str(unit_dir), "--mark"])
+    assert result.exit_code == 1
+    marked = unit_dir / "志愿服务队伍花名册_问题标注.xlsx"
+    assert marked.is_file()
+    assert [v for _, v, _ in string_cells(marked)["队员"]] == ["=1+1"]
+    assert string_cells(book)["队员"] == [("B3", "=1+1", True)]
+
+
+# ================================================================ 3. atomic writes
+
+
+def test_init_templates_force_is_atomic_and_keeps_a_complete_backup(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from wenming_cli import xlsx_templates
+
+    out = tmp_path / "data"
+    assert run(["init-templates", "--town", "城北街道", "--out", str(out)]).exit_code == 0
+    target = out / "城北街道" / "志愿服务队伍花名册.xlsx"
+    original = target.read_bytes()
+    real = xlsx_templates.write_workbook
+
+    def dies_half_way(path: Path, *args: Any, **kwargs: Any) -> None:
+        path.write_bytes(b"PK\x03\x04 half")  # what a kill -9 mid-save leaves
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(xlsx_templates, "write_workbook", dies_half_way)
+    result = run(["init-templates", "--town", "城北街道", "--out", str(out), "--force"])
+    assert result.exit_code == 2
+    assert "磁盘空间不足" in result.output and "No space" not in result.output
+    assert target.read_bytes() == original  # never truncated under its final name
+    assert not list(out.rglob(".~wenming*"))
+    monkeypatch.setattr(xlsx_templates, "write_workbook", real)
+    result = run(["init-templates", "--town", "城北街道", "--out", str(out), "--force"])
+    assert result.exit_code == 0 and "原文件备份到" in result.output
+    backups = sorted((out / "城北街道" / "旧版").iterdir())
+    assert len(backups) == 4
+    assert (out / "城北街道" / "旧版" / backups[[b.name.startswith("志愿服务队伍花名册")
+                                              for b in backups].index(True)].name
+            ).read_bytes() == original
+
+
+def test_backups_of_two_versions_in_one_second_get_distinct_names(tmp_path: Path) -> None:
+    from wenming_cli.files import write_atomic
+
+    target = tmp_path / "报告.docx"
+    target.write_bytes(b"v1")
+    stamp = target.stat().st_mtime
+    write_atomic(target, lambda p: p.write_bytes(b"v2"))
+    os.utime(target, (stamp, stamp))  # the second version saved in the same second
+    write_atomic(target, lambda p: p.write_bytes(b"v3"))
+    kept = {p.name: p.read_bytes() for p in (tmp_path / "旧版").iterdir()}
+    first = next(n for n in kept if not n.endswith("-2.docx"))
+    assert kept == {first: b"v1", first.replace(".docx", "-2.docx"): b"v2"}
+    assert target.read_bytes() == b"v3"
+
+
+def test_backup_that_fails_leaves_no_truncated_copy(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    from wenming_cli import files
+
+    target = tmp_path / "报告.docx"
+    target.write_bytes(b"old" * 10000)
+
+    def full_disk(source: Any, dest: Any, **_: Any) -> None:
+        Path(dest).write_bytes(b"ol")  # 2 bytes made it before the disk filled
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(shutil, "copy2", full_disk)
+    with pytest.raises(files.OutputError, match="磁盘空间不足"):
+        files.write_atomic(target, lambda p: p.write_bytes(b"new"))
+    assert target.read_bytes() == b"old" * 10000
+    assert list((tmp_path / "旧版").iterdir()) == []
+    assert [p.name for p in tmp_path.iterdir()] == ["旧版", "报告.docx"] or \
+        sorted(p.name for p in tmp_path.iterdir()) == ["报告.docx", "旧版"]
+
+
+@pytest.fixture
+def tiny_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 48 KB tmpfs (root only; skipped elsewhere): a real full disk."""
+    mount = tmp_path / "小磁盘"
+    mount.mkdir()
+    if os.geteuid() != 0 or subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=48k", "tmpfs", str(mount)],
+            capture_output=True).returncode:
+        pytest.skip("needs root to mount a small tmpfs")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", str(mount)], check=False)
+
+
+@pytest.mark.parametrize(("args", "free_kb"), [
+    (["report", "--town", "城北街道", "--out", "{disk}/输出"], 16),
+    (["init-templates", "--town", "城北街道", "--out", "{disk}/模板"], 16),
+    (["status", "--xlsx", "{disk}/报送情况.xlsx"], 4),
+])
+def test_a_real_full_disk(tiny_disk: Path, args: list[str], free_kb: int) -> None:
+    (tiny_disk / "填满").write_bytes(b"\0" * (48 - free_kb) * 1024)
+    result = run([a.format(disk=tiny_disk) for a in args])
+    assert result.exit_code == 2, result.output
+    assert "磁盘空间不足" in result.output
+    assert "No space" not in result.output and "OSError" not in result.output
+    assert not [p for p in tiny_disk.rglob("*") if p.is_file() and p.name != "填满"]
+
+
+def test_full_disk_in_a_subprocess_prints_no_zipfile_noise(tiny_disk: Path) -> None:
+    """The interpreter's 'Exception ignored in: ZipFile.__del__' only shows in a real process."""
+    (tiny_disk / "填满").write_bytes(b"\0" * 30 * 1024)
+    done = subprocess.run([sys.executable, "-m", "wenming_cli.cli", "init-templates", "--town",
+                           "城北街道", "--out", str(tiny_disk / "模板")],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert "磁盘空间不足" in done.stderr
+    assert "Exception ignored" not in done.stderr and "Traceback" not in done.stderr
+
+
+# ================================================================ 7. names that become paths
+
+
+@pytest.mark.parametrize(("name", "reason"), [
+    ("../../../x", "/"), ("/etc/evil", "/"), ("..", "不能以"), ("C:盘", ":"),
+    ("CON", "保留名称"), ("nul.txt", "保留名称"), ("LPT1", "保留名称"), ("县文旅局.", "末尾"),
+    ("县文旅局 ", "末尾"), ("县\x07文旅局", "控制字符"), ("县\\文旅局", "\\"),
+])
+def test_config_refuses_names_that_are_not_folder_names(tmp_path: Path, name: str,
+                                                        reason: str) -> None:
+    out = tmp_path / "data"
+    hostile_config(out, [name])
+    result = run(["init-templates", "--all", "--out", str(out)])
+    assert result.exit_code == 2
+    assert "wenming.toml 有误" in result.output and "units 中的单位名称" in result.output
+    assert reason in result.output
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["data", "wenming.toml"]
+
+
+def test_town_names_are_checked_too(tmp_path: Path) -> None:
+    out = tmp_path / "data"
+    out.mkdir()
+    (out / "wenming.toml").write_text('[[towns]]\nname = "../上一层"\nvillages = ["甲村"]\n',
+                                      encoding="utf-8")
+    result = run(["init-templates", "--all", "--out", str(out)])
+    assert result.exit_code == 2 and "towns 中的单位名称“../上一层”" in result.output
+    assert not (tmp_path / "上一层").exists()
