@@ -395,3 +395,92 @@ def test_town_names_are_checked_too(tmp_path: Path) -> None:
     result = run(["init-templates", "--all", "--out", str(out)])
     assert result.exit_code == 2 and "towns 中的单位名称“../上一层”" in result.output
     assert not (tmp_path / "上一层").exists()
+
+
+# ================================================================ 5 + 6. template errors and limits
+
+
+TEMPLATE_CASES = [
+    ("{% include 'x' %}", "不能使用 {% include %}"),
+    ("{% import 'x' as y %}", "不能使用 {% include %}"),
+    ("{% extends 'x' %}", "不能使用 {% include %}"),
+    ("{{ range(10**9)|length }}", "range() 的个数 1,000,000,000 太多"),
+    ("{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}", "宏调用自身的层数太多"),
+    ("{{ 1/0 }}", "除数为 0"),
+    ("{{ title + 1 }}", "把不能一起运算的内容放在了一起"),
+    ("{{ 'a'*10**10 }}", "生成的内容太长（10,000,000,000 个字符"),
+    ("{{ 'a'*10**8 }}", "生成的内容太长（100,000,000 个字符"),
+    ("{{ 7**999999999 }}", "数字太大：7 的 999999999 次方"),
+    ("{{ 10**100000 }}", "数字太大：10 的 100000 次方"),
+    ("{{ '%999999999s' % 'a' }}", "格式宽度 999,999,999 太大"),
+    ("{{ '%999999999s'|format('a') }}", "格式宽度 999,999,999 太大"),
+    ("{{ '{:999999999}'.format('a') }}", "格式宽度 999,999,999 太大"),
+    ("{{ '{0:{1}}'.format('a', 999999999) }}", "不能再嵌套"),
+    ("{{ 'a'|center(999999999) }}", "宽度 999,999,999 太大"),
+    ("{{ 'a'.ljust(999999999) }}", "宽度 999,999,999 太大"),
+    ("{% set ns = namespace(s='a') %}{% for i in range(60) %}{% set ns.s = ns.s ~ ns.s %}"
+     "{% endfor %}{{ ns.s }}", "生成的内容太长"),
+    ("{{ title.foo.bar }}", "用到了数据中没有的变量或属性“foo”"),
+    ("{{ title ", "标签写法有误"),
+    ("{% frobnicate %}", "用了不认识的标签"),
+    ("{% for a in 'x'*100000 %}{% for b in 'x'*100000 %}{% endfor %}{% endfor %}",
+     "模板运行超过 3 秒仍未结束"),
+    ("{% set s = 'x'*3000 %}{% for a in s %}{% for b in s %}{% for c in s %}{% endfor %}"
+     "{% endfor %}{% endfor %}", "模板运行超过 3 秒仍未结束"),
+    ("{% for a in range(10000) %}{% for b in range(10000) %}{{ a }}{% endfor %}{% endfor %}",
+     "模板"),
+]
+
+
+def user_template(path: Path, text: str) -> Path:
+    from docx import Document
+
+    doc = Document()
+    doc.add_paragraph("第一段：{{ title }}")
+    doc.add_paragraph(text)
+    doc.add_paragraph("尾段")
+    doc.save(str(path))
+    return path
+
+
+@pytest.mark.parametrize(("text", "reason"), TEMPLATE_CASES,
+                         ids=[f"t{i}" for i in range(len(TEMPLATE_CASES))])
+def test_hostile_templates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str,
+                           reason: str) -> None:
+    from wenming_cli.render import sandbox
+
+    monkeypatch.setattr(sandbox, "RENDER_SECONDS", 3.0)
+    template = user_template(tmp_path / "我的模板.docx", text)
+    out = tmp_path / "输出"
+    started = time.monotonic()
+    result = run(["report", "--town", "城北街道", "--template", str(template), "--out", str(out)])
+    assert time.monotonic() - started < 30
+    assert result.exit_code == 2, result.output
+    assert "错误：模板" in result.output and reason in result.output
+    assert "第 2 段（“" + text[:20] in result.output  # the paragraph, not "第 1 行"
+    assert not out.exists() or not [p for p in out.rglob("*") if p.is_file()]
+
+
+def test_a_template_using_every_limit_below_its_cap_still_renders(tmp_path: Path) -> None:
+    from docx import Document
+
+    text = ("{{ '%5s' % 'a' }}|{{ 'ab'*3 }}|{{ 2**10 }}|{{ range(3)|join(',') }}|"
+            "{{ 'x'|center(5) }}|{{ '{:>4}'.format(7) }}|{{ 1234567 }}")
+    template = user_template(tmp_path / "模板.docx", text)
+    out = tmp_path / "输出"
+    result = run(["report", "--town", "城北街道", "--template", str(template), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    produced = next(out.rglob("*.docx"))
+    paragraphs = [p.text for p in Document(str(produced)).paragraphs]
+    assert paragraphs[1] == "    a|ababab|1024|0,1,2|  x  |   7|1234567"
+
+
+def test_output_size_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from wenming_cli.render import sandbox
+
+    monkeypatch.setattr(sandbox, "MAX_OUTPUT_CHARS", 200_000)
+    template = user_template(tmp_path / "模板.docx",
+                             "{% for i in range(5000) %}{{ 'x'*1000 }}{% endfor %}")
+    result = run(["report", "--town", "城北街道", "--template", str(template),
+                  "--out", str(tmp_path / "输出")])
+    assert result.exit_code == 2 and "模板生成的内容超过 200,000 个字符" in result.output

@@ -84,7 +84,7 @@ def test_user_template_is_sandboxed(tmp_path: Path, config: Config) -> None:
     unit = validate_paths([SAMPLE / "城北街道"], config).units[0]
     with pytest.raises(RenderError) as caught:
         render_self_assessment(unit, config, tmp_path / "out", template=template)
-    assert "渲染失败" in str(caught.value)
+    assert "第 1 段" in str(caught.value) and "不允许的操作" in str(caught.value)
 
 
 def test_user_template_broken_tag(tmp_path: Path) -> None:

@@ -7,7 +7,10 @@ file in the same folder and a rename, so a failed write never leaves a half-writ
 
 from __future__ import annotations
 
+import html
+import re
 import tempfile
+import traceback
 from collections.abc import Callable
 from datetime import date
 from importlib import resources
@@ -60,7 +63,6 @@ def render_docx(template: Path, context: dict[str, Any], target: Path,
             to render (message names the template and the variables/tag).
     """
     from docxtpl import DocxTemplate
-    from jinja2 import TemplateError
 
     from .bulk import fill_loops, find_loops
 
@@ -69,21 +71,19 @@ def render_docx(template: Path, context: dict[str, Any], target: Path,
     env = jinja_environment()
     try:
         doc = DocxTemplate(str(template))
-        used = _template_variables(doc, template, env)
-    except TemplateError as exc:
-        lineno = getattr(exc, "lineno", None)
-        line = f"（第 {lineno} 行）" if lineno else ""
-        raise RenderError(f"模板 {template} 中的标签写法有误{line}：{exc}。"
-                          "请检查 {{ }} 和 {% %} 是否成对。") from exc
+        doc.init_docx()
     except Exception as exc:  # a .docx docxtpl/python-docx cannot open
         raise RenderError(f"模板 {template} 不是可用的 .docx 文件，请用 Word/WPS 另存为 .docx。") from exc
+    try:
+        used = _template_variables(doc, template, env)
+    except Exception as exc:  # a tag Jinja cannot parse, or a limit (see `sandbox`)
+        raise template_failure(template, exc, env.last_source) from exc
     if images is not None:
         context = {**context, **images(doc)}
     unknown = sorted(set(used) - set(context))
     if unknown:
         raise RenderError(f"模板 {template} 使用了数据中没有的变量：{'、'.join(unknown)}。"
                           f"可用的变量：{'、'.join(sorted(context))}。")
-    doc.init_docx()
     loops = find_loops(doc.docx, {k for k, v in context.items()
                                   if isinstance(v, list) and len(v) > BULK_ROWS})
     try:
@@ -92,27 +92,122 @@ def render_docx(template: Path, context: dict[str, Any], target: Path,
         if loops and not fill_loops(doc.docx, loops, context):
             doc = DocxTemplate(str(template))  # table moved by the template: render it all
             doc.render(context, jinja_env=env, autoescape=True)
-    except TemplateError as exc:
-        raise RenderError(f"模板 {template} 渲染失败：{exc}") from exc
+    except Exception as exc:  # anything a user's template can raise: a Chinese message
+        raise template_failure(template, exc, env.last_source) from exc
     return save_output(target, lambda temp: doc.save(str(temp)))
+
+
+_PARAGRAPH = re.compile(r"<w:p[ >]")
+
+
+def _template_line(exc: BaseException) -> int | None:
+    """The template line an error happened on: the syntax error's, else the innermost frame of
+    the compiled template in the traceback (Jinja rewrites those to template line numbers)."""
+    lineno = getattr(exc, "lineno", None)
+    if isinstance(lineno, int):
+        return lineno
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == "<template>"]
+    return frames[-1].lineno if frames else None
+
+
+def template_paragraph(source: str, lineno: int | None) -> str:
+    """'第 N 段（“text”）' for a template line: docxtpl starts a line at every ``<w:p``, so line
+    N is a paragraph (of the body, a table cell, a header); its text is quoted, tags stripped."""
+    lines = source.splitlines()
+    if lineno is None or not 1 <= lineno <= len(lines):
+        return ""
+    number = sum(1 for line in lines[:lineno] if _PARAGRAPH.match(line))
+    text = html.unescape(re.sub(r"<[^>]+>", "", lines[lineno - 1])).strip()
+    if len(text) > 60:
+        text = text[:60] + "…"
+    where = f"第 {number} 段" if number else "开头"
+    return f"{where}（“{text}”）" if text else where
+
+
+_SYNTAX = (
+    ("unexpected end of template", "缺少结束标签（如 {% endfor %}、{% endif %}），或 {{ }} / {% %} 没有成对"),
+    ("Encountered unknown tag", "用了不认识的标签"),
+    ("unexpected '}'", "{{ }} 或 {% %} 没有成对"),
+    ("expected token", "标签没有写完整，或多了、少了符号"),
+    ("unexpected char", "标签里有不能用的字符（如中文引号、全角括号）"),
+)
+
+
+def template_reason(exc: BaseException) -> str:
+    """What went wrong in a user's template, in Chinese (no English reaches the clerk)."""
+    from jinja2 import TemplateNotFound, TemplatesNotFound, TemplateSyntaxError, UndefinedError
+    from jinja2.exceptions import SecurityError
+
+    from .sandbox import TemplateLimit
+
+    if isinstance(exc, TemplateLimit):
+        return str(exc)
+    if isinstance(exc, (TemplateNotFound, TemplatesNotFound)):
+        return ("不能使用 {% include %}、{% import %}、{% extends %}：模板的全部内容要写在"
+                "这一个 .docx 文件里")
+    if isinstance(exc, SecurityError):
+        return "用到了模板中不允许的操作（模板只能读取数据，不能调用内部属性和方法）"
+    if isinstance(exc, UndefinedError):
+        name = re.search(r"'(\w+)' is undefined|attribute '(\w+)'", str(exc))
+        shown = next((g for g in name.groups() if g), "") if name else ""
+        return "用到了数据中没有的变量或属性" + (f"“{shown}”" if shown else "")
+    if isinstance(exc, TemplateSyntaxError):
+        message = str(exc)
+        return "标签写法有误：" + next((zh for en, zh in _SYNTAX if en in message),
+                                  "请检查 {{ }} 和 {% %} 是否成对、里面的写法是否正确")
+    if isinstance(exc, ZeroDivisionError):
+        return "除数为 0"
+    if isinstance(exc, RecursionError):
+        return "宏调用自身的层数太多"
+    if isinstance(exc, MemoryError):
+        return "生成的内容太大，内存不足"
+    if isinstance(exc, OverflowError):
+        return "数字太大"
+    if isinstance(exc, TypeError):
+        return "把不能一起运算的内容放在了一起（如文字加数字、对数字取长度）"
+    if isinstance(exc, (ValueError, ArithmeticError, LookupError)):
+        return "数值或下标不合适"
+    return "模板运行出错"
+
+
+def template_failure(template: Path, exc: BaseException, source: str) -> RenderError:
+    """The RenderError for any exception raised while parsing or rendering ``template``:
+    Chinese reason, the paragraph it happened in, and what to do."""
+    where = template_paragraph(source, _template_line(exc))
+    return RenderError(f"模板 {template} {where}有误：{template_reason(exc)}。"
+                       "请在 Word/WPS 中打开模板修改这一处后重新生成；用软件自带的模板可去掉 --template。")
 
 
 _ENVIRONMENT: list[Any] = []
 
 
 def jinja_environment() -> Any:
-    """The process's sandboxed Jinja environment (autoescape on) that compiles each template
-    text once: docxtpl hands it the same XML for every town of `report --all`, and compiling it
-    is ~40% of docxtpl's render time. Templates come from `from_string` only."""
+    """The process's sandboxed Jinja environment (`sandbox.LimitedEnvironment`: autoescape,
+    limits on operators, range, time and output) that compiles each template text once:
+    docxtpl hands it the same XML for every town of `report --all`, and compiling it is ~40% of
+    docxtpl's render time. Templates come from `from_string` only; ``last_source`` keeps the
+    text compiled last, so an error can be traced to its paragraph."""
     if not _ENVIRONMENT:
         from jinja2 import Template
-        from jinja2.sandbox import SandboxedEnvironment
 
-        class CompilingOnce(SandboxedEnvironment):
+        from .sandbox import LimitedEnvironment
+
+        class CompilingOnce(LimitedEnvironment):
             compiled: dict[str, Template] = {}
+            last_source = ""
+
+            def parse(self, source: str, name: str | None = None,
+                      filename: str | None = None) -> Any:
+                # docxtpl lists the variables on the XML as one line; a line per paragraph
+                # (as docxtpl renders it) lets a syntax error name its paragraph
+                source = re.sub(r"<w:p([ >])", r"\n<w:p\1", source)
+                self.last_source = source
+                return super().parse(source, name, filename)
 
             def from_string(self, source: Any, globals: Any = None,
                             template_class: Any = None) -> Template:
+                if isinstance(source, str):
+                    self.last_source = source
                 if globals or template_class or not isinstance(source, str):
                     return super().from_string(source, globals, template_class)
                 if source not in self.compiled:
@@ -121,7 +216,7 @@ def jinja_environment() -> Any:
                     self.compiled[source] = super().from_string(source)
                 return self.compiled[source]
 
-        _ENVIRONMENT.append(CompilingOnce(autoescape=True))
+        _ENVIRONMENT.append(CompilingOnce())
     return _ENVIRONMENT[0]
 
 
