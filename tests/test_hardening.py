@@ -14,6 +14,7 @@ import re
 import subprocess
 import sys
 import time
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -456,8 +457,11 @@ def test_hostile_templates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text
     result = run(["report", "--town", "城北街道", "--template", str(template), "--out", str(out)])
     assert time.monotonic() - started < 30
     assert result.exit_code == 2, result.output
-    assert "错误：模板" in result.output and reason in result.output
-    assert "第 2 段（“" + text[:20] in result.output  # the paragraph, not "第 1 行"
+    from wenming_cli.privacy import redact
+
+    # printed messages mask every 7+ digit run (an ID may hide anywhere), template text too
+    assert "错误：模板" in result.output and redact(reason) in result.output
+    assert "第 2 段（“" + redact(text)[:20] in result.output  # the paragraph, not "第 1 行"
     assert not out.exists() or not [p for p in out.rglob("*") if p.is_file()]
 
 
@@ -484,3 +488,159 @@ def test_output_size_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
     result = run(["report", "--town", "城北街道", "--template", str(template),
                   "--out", str(tmp_path / "输出")])
     assert result.exit_code == 2 and "模板生成的内容超过 200,000 个字符" in result.output
+
+
+# ================================================================ 8. personal data in every field
+
+ID = "610724199111217848"
+MASKED = "610724********7848"
+
+
+def peak_run(args: list[str], cwd: Path | None = None,
+             timeout: float = 300) -> tuple[int, str, str, float]:
+    """Run ``wenming ARGS`` in a fresh process: (exit code, stdout, stderr, peak memory MB)."""
+    code = ("import resource, sys\n"
+            "from wenming_cli.cli import main\n"
+            f"sys.argv = ['wenming'] + {args!r}\n"
+            "try:\n    main()\nfinally:\n"
+            "    sys.stdout.flush()\n"
+            "    print('PEAK', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=timeout, cwd=cwd)
+    peak = re.search(r"PEAK (\d+)", done.stderr)
+    return done.returncode, done.stdout, done.stderr, int(peak.group(1)) / 1024 if peak else 0.0
+
+
+def test_ids_in_file_and_sheet_names_are_masked(unit_dir: Path) -> None:
+    from conftest import headers, record, write_sheets
+    from wenming_cli.schema import Team, Volunteer
+
+    book = unit_dir / f"志愿服务队伍花名册_{ID}.xlsx"
+    write_sheets(book, {
+        "队伍": [["标题"], headers(Team), record(Team, **TEAM)],
+        f"队员{ID}": [["标题"], headers(Volunteer),
+                      record(Volunteer, **volunteer(id_card="610724199001011239"))],
+    })
+    text = run(["validate", str(unit_dir)])
+    as_json = run(["validate", str(unit_dir), "--format", "json"])
+    marked = run(["validate", str(unit_dir), "--mark"])
+    for result in (text, as_json, marked):
+        assert result.exit_code == 1, result.output
+        assert ID not in result.output
+    issues = json.loads(as_json.stdout)["issues"]
+    cell = next(i for i in issues if i["code"] == "id-card-checksum")
+    assert MASKED in cell["file"] and cell["sheet"] == f"队员{MASKED}"
+    assert all(ID not in json.dumps(i, ensure_ascii=False) for i in issues)
+    from openpyxl import load_workbook
+
+    copy = load_workbook(unit_dir / f"志愿服务队伍花名册_{ID}_问题标注.xlsx")
+    comment = copy[f"队员{ID}"]["D3"].comment  # the real sheet was found and marked
+    assert comment is not None and "校验位" in comment.text and ID not in comment.text
+
+
+def test_photo_names_are_masked_on_stderr(make_book: MakeBook, unit_dir: Path,
+                                          tmp_path: Path) -> None:
+    make_book("activities", {"活动": [
+        {"name": "宣讲", "category": "宣传宣讲党的政策", "plan_time": "2022年3月", "status": "已开展",
+         "held_on": "2022-3-5", "photos": f"{ID}.jpg"}]})
+    result = run(["report", "--town", "城北街道", "--data", str(unit_dir.parent), "--kind",
+                  "印证资料", "--out", str(tmp_path / "输出")])
+    assert f"图片资料“{MASKED}.jpg”找不到" in result.output
+    assert ID not in result.output
+    check = run(["validate", str(unit_dir)])
+    assert f"{MASKED}.jpg" in check.output and ID not in check.output
+
+
+# ================================================================ 9. FIFOs and links in 图片资料
+
+
+def activity_with_photos(make_book: MakeBook, *names: str) -> None:
+    make_book("activities", {"活动": [
+        {"name": "理论宣讲进社区", "category": "宣传宣讲党的政策", "plan_time": "2022年3月",
+         "status": "已开展", "held_on": "2022-3-5", "photos": "、".join(names)}]})
+
+
+def jpeg(path: Path, size: tuple[int, int] = (64, 48), fmt: str = "JPEG") -> Path:
+    from PIL import Image
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.new("L", size, 128).save(path, fmt)
+    return path
+
+
+def album_images(out: Path) -> int:
+    album = next(out.rglob("*图片资料汇编*.docx"))
+    with zipfile.ZipFile(album) as archive:
+        return sum(1 for n in archive.namelist() if n.startswith("word/media/"))
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+def test_a_fifo_in_the_photo_folder_never_hangs(make_book: MakeBook, unit_dir: Path,
+                                               tmp_path: Path) -> None:
+    jpeg(unit_dir / "图片资料" / "好.jpg")
+    os.mkfifo(unit_dir / "图片资料" / "管道.jpg")
+    activity_with_photos(make_book, "管道.jpg", "好.jpg")
+    out = tmp_path / "输出"
+    started = time.monotonic()
+    check = subprocess.run([sys.executable, "-m", "wenming_cli.cli", "validate", str(unit_dir),
+                            "--format", "json"], capture_output=True, text=True, timeout=120)
+    issues = json.loads(check.stdout)["issues"]
+    assert [(i["code"], i["message"]) for i in issues if i["field"] == "图片资料"] == [
+        ("photo-unreadable", "图片资料“管道.jpg”不是普通的图片文件（可能是管道、设备等特殊文件）")]
+    done = subprocess.run([sys.executable, "-m", "wenming_cli.cli", "report", "--town", "城北街道",
+                           "--data", str(unit_dir.parent), "--kind", "印证资料", "--out", str(out)],
+                          capture_output=True, text=True, timeout=120)
+    assert time.monotonic() - started < 120
+    assert done.returncode in (0, 1), done.stderr
+    assert "图片资料“管道.jpg”不是普通的图片文件" in done.stderr and "Traceback" not in done.stderr
+    assert album_images(out) == 1
+
+
+def test_links_out_of_the_unit_folder_are_refused(make_book: MakeBook, unit_dir: Path,
+                                                 tmp_path: Path) -> None:
+    secret = jpeg(tmp_path / "私人" / "家里.jpg")
+    inside = jpeg(unit_dir / "原图" / "活动.jpg")
+    photos = unit_dir / "图片资料"
+    photos.mkdir()
+    (photos / "外面.jpg").symlink_to(secret)
+    (photos / "里面.jpg").symlink_to(inside)
+    (photos / "失效.jpg").symlink_to(tmp_path / "没有.jpg")
+    activity_with_photos(make_book, "外面.jpg", "里面.jpg", "失效.jpg")
+    check = run(["validate", str(unit_dir), "--format", "json"])
+    found = sorted(i["message"] for i in json.loads(check.stdout)["issues"]
+                   if i["field"] == "图片资料")
+    assert found == ["图片资料“外面.jpg”是指向本单位文件夹以外的快捷方式（链接），出于安全考虑不读取",
+                     "图片资料“失效.jpg”是失效的快捷方式（链接），指向的文件不存在"]
+    out = tmp_path / "输出"
+    result = run(["report", "--town", "城北街道", "--data", str(unit_dir.parent), "--kind",
+                  "印证资料", "--out", str(out)])
+    assert "图片资料“外面.jpg”是指向本单位文件夹以外的快捷方式" in result.output
+    assert album_images(out) == 1  # only the link that stays inside the unit
+
+
+def test_a_photo_folder_that_is_a_link_out_is_refused(make_book: MakeBook, unit_dir: Path,
+                                                     tmp_path: Path) -> None:
+    jpeg(tmp_path / "别处" / "照片.jpg")
+    (unit_dir / "图片资料").symlink_to(tmp_path / "别处")
+    activity_with_photos(make_book, "照片.jpg")
+    out = tmp_path / "输出"
+    result = run(["report", "--town", "城北街道", "--data", str(unit_dir.parent), "--kind",
+                  "印证资料", "--out", str(out)])
+    assert "出于安全考虑不读取" in result.output
+    assert album_images(out) == 0
+
+
+def test_huge_photos_are_shrunk_or_skipped_in_bounded_memory(make_book: MakeBook,
+                                                            unit_dir: Path,
+                                                            tmp_path: Path) -> None:
+    jpeg(unit_dir / "图片资料" / "大.jpg", (12000, 12000))
+    jpeg(unit_dir / "图片资料" / "大.png", (8000, 6000), "PNG")
+    activity_with_photos(make_book, "大.jpg", "大.png")
+    out = tmp_path / "输出"
+    code, _, stderr, peak = peak_run(["report", "--town", "城北街道", "--data",
+                                      str(unit_dir.parent), "--kind", "印证资料", "--out", str(out)])
+    assert code in (0, 1), stderr
+    assert "DecompressionBomb" not in stderr and "Traceback" not in stderr
+    assert "图片资料“大.png”尺寸太大（超过 40 百万像素）" in stderr
+    assert album_images(out) == 1
+    assert peak < 400, peak  # MB; a full decode of the 12000 × 12000 photo takes ~1 GB

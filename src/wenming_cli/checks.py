@@ -16,6 +16,7 @@ from typing import Any
 from .cells import id_gender
 from .config import Config
 from .issues import ERROR, WARNING, Issue, Report, Severity, column_letter, file_issue
+from .photos import PhotoFolder, open_regular, photo_folder
 from .schema import BY_KIND, SheetRow
 from .units import UnitData
 
@@ -121,11 +122,9 @@ def _out_of_year(value: date, config: Config) -> bool:
     return value.year != config.year
 
 
-def _photo_names(unit: UnitData) -> dict[str, Path]:
-    """Files in 图片资料 by lower-cased name (Windows names are case-insensitive)."""
-    if not unit.photo_dir.is_dir():
-        return {}
-    return {p.name.lower(): p for p in unit.photo_dir.iterdir() if p.is_file()}
+def _photo_names(unit: UnitData) -> PhotoFolder:
+    """Regular files in 图片资料 by lower-cased name, and the entries refused (`photos`)."""
+    return photo_folder(unit.photo_dir, unit.folder)
 
 
 _IMAGE_SIGNATURES = (
@@ -148,7 +147,7 @@ def _photo_readable(path: Path) -> bool:
     the 图片资料汇编 decodes it.
     """
     try:
-        with path.open("rb") as handle:
+        with open_regular(path) as handle:
             head = handle.read(12)
     except OSError:
         return False
@@ -157,7 +156,8 @@ def _photo_readable(path: Path) -> bool:
 
 def _activity_checks(unit: UnitData, config: Config) -> Iterable[Issue]:
     team_names = {t.name for t in unit.teams if t.name}
-    photos = _photo_names(unit) if any(a.photos for a in unit.activities) else {}
+    folder = _photo_names(unit) if any(a.photos for a in unit.activities) else PhotoFolder()
+    photos = folder.photos
     for act in unit.activities:
         if (act.status == "已开展" and act.held_on is None
                 and ("活动", act.row, "held_on") not in unit.bad_cells):
@@ -176,6 +176,11 @@ def _activity_checks(unit: UnitData, config: Config) -> Iterable[Issue]:
                      f"责任队伍“{act.team}”不在花名册“队伍”表中",
                      "请核对队伍名称，与花名册保持一致；县级或外单位队伍可在备注说明。")
         for name in act.photos or ():
+            if name.lower() in folder.refused:
+                yield at(unit, act, "photos", "photo-unreadable", WARNING,
+                         f"图片资料“{name}”{folder.refused[name.lower()]}",
+                         "请把照片本身（JPG 或 PNG 文件）复制进“图片资料”文件夹，文件名与表中一致。")
+                continue
             if name.lower() in photos and not _photo_readable(photos[name.lower()]):
                 yield at(unit, act, "photos", "photo-unreadable", WARNING,
                          f"图片资料“{name}”无法打开（不是图片或已损坏）",

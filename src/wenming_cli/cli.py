@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from .privacy import redact
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -77,7 +79,7 @@ def esc(text: object) -> str:
 
 def _fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
     """Print ``错误：message`` on stderr (``message`` is plain text, never markup)."""
-    err_console.print(f"[red]错误：[/]{esc(message)}")
+    err_console.print(f"[red]错误：[/]{esc(redact(message))}")
     return typer.Exit(code)
 
 
@@ -219,9 +221,9 @@ def _mark(issues: list[Any], out: Any) -> None:
         written = mark_all(issues)
     except MarkError as exc:
         written = exc.written
-        err_console.print(f"[red]错误：[/]{esc(exc)}")
-    for marked in written:
-        out.print(f"[green]已生成标注副本：[/]{esc(marked)}")
+        err_console.print(f"[red]错误：[/]{esc(redact(str(exc)))}")
+    for marked in written:  # named after the workbook, which may carry an ID number
+        out.print(f"[green]已生成标注副本：[/]{esc(redact(str(marked)))}")
     if written:
         out.print("标注副本只用来查看问题位置，请在原文件中修改后重新校验。")
 
@@ -445,7 +447,7 @@ def report(
         console.print(f"[green]已生成：[/]{esc(path)}")
         _after_render(path, started)
     for note in notes:
-        err_console.print(f"[yellow]注意：{esc(note)}[/]")
+        err_console.print(f"[yellow]注意：{esc(redact(note))}[/]")  # photo names may be IDs
     if sample:
         console.print("[yellow]这是用软件自带的示例数据生成的，文件名已标“示例数据”，不能上报。"
                       "请在 data 文件夹中放入本单位的表格（wenming init-templates 生成模板）。[/]")
@@ -515,7 +517,7 @@ def _report_all(data_dir: Path, config: Any, out: Path, mask: bool, label: str,
         table.add_column(header, overflow="fold")
     for o in outcomes:
         if o.failure:
-            table.add_row(esc(o.unit), "—", f"[red]失败：{esc(o.failure)}[/]")
+            table.add_row(esc(o.unit), "—", f"[red]失败：{esc(redact(o.failure))}[/]")
         for path in o.paths:
             note = f"[yellow]数据有 {o.data_errors} 个错误[/]" if o.data_errors else "[green]成功[/]"
             table.add_row(esc(o.unit), esc(path), note)

@@ -127,7 +127,7 @@ def summarise_county(rollups: list[UnitRollup], config: Config,
     errors_by_folder: dict[str, int] = {}
     for issue in report.errors:
         for unit in units:
-            if owns_file(unit, issue.file):
+            if owns_file(unit, issue.path):
                 errors_by_folder[unit.name] = errors_by_folder.get(unit.name, 0) + 1
     by_name = {r.unit.name: r for r in rollups}
     figures = {r.unit.name: r.figures for r in rollups}

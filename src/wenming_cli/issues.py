@@ -6,6 +6,7 @@ Codes are stable kebab-case strings; tests match codes and cells, never wording.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -32,6 +33,10 @@ def column_letter(index: int) -> str:
     return letters
 
 
+_SHOWN = ("file", "sheet", "field", "message", "hint")
+"""Issue fields a user sees (text, JSON, --mark comments): all of them are redacted."""
+
+
 @dataclass(frozen=True)
 class Issue:
     """One problem found in user data.
@@ -47,6 +52,10 @@ class Issue:
         severity: '错误' or '警告'.
         message: what is wrong, in Chinese; personal data masked.
         hint: how to fix it, in Chinese.
+        path: the file's real path (not shown, not in JSON): ``file`` is masked like every
+            shown field (a workbook may be named 花名册_<身份证号>.xlsx), ``--mark`` and the
+            per-unit counts need the file itself.
+        real_sheet: the sheet's real name, for the same reason (a sheet 队员<身份证号>).
     """
 
     file: str
@@ -59,10 +68,20 @@ class Issue:
     severity: Severity
     message: str
     hint: str
+    path: str = dataclasses.field(default="", repr=False, compare=False)
+    real_sheet: str = dataclasses.field(default="", repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        # personal data never leaves in a message, whoever built the issue (DESIGN §7)
-        object.__setattr__(self, "message", redact(self.message))
+        # personal data never leaves in any shown field, whoever built the issue (DESIGN §7)
+        if not self.path:
+            object.__setattr__(self, "path", self.file)
+        if not self.real_sheet:
+            object.__setattr__(self, "real_sheet", self.sheet)
+        for name in _SHOWN:
+            value = getattr(self, name)
+            masked = redact(value)
+            if masked is not value:
+                object.__setattr__(self, name, masked)
 
     @property
     def is_error(self) -> bool:

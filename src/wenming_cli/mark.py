@@ -67,8 +67,8 @@ def mark_workbook(path: Path, issues: list[Issue]) -> Path:
     try:
         by_cell: dict[tuple[str, str], list[Issue]] = defaultdict(list)
         for issue in issues:
-            if issue.cell and issue.sheet in workbook.sheetnames:
-                by_cell[(issue.sheet, issue.cell)].append(issue)
+            if issue.cell and issue.real_sheet in workbook.sheetnames:
+                by_cell[(issue.real_sheet, issue.cell)].append(issue)
         for (sheet, ref), found in by_cell.items():
             cell = _target_cell(workbook[sheet], ref)
             if cell is not None:
@@ -93,7 +93,7 @@ def mark_all(issues: list[Issue]) -> list[Path]:
     by_file: dict[str, list[Issue]] = defaultdict(list)
     for issue in issues:
         if issue.cell:
-            by_file[issue.file].append(issue)
+            by_file[issue.path].append(issue)
     written: list[Path] = []
     failures: list[str] = []
     for name, found in by_file.items():

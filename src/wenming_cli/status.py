@@ -92,7 +92,7 @@ def collect_status(data_dir: Path, config: Config, jobs: int = 0) -> list[UnitSt
     for unit in result.units:
         errors = warnings = 0
         for issue in result.report.issues:
-            if owns_file(unit, issue.file):
+            if owns_file(unit, issue.path):
                 errors += issue.is_error
                 warnings += not issue.is_error
         counts[unit.name] = [errors, warnings]

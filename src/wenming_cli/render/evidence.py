@@ -98,30 +98,73 @@ def _caption(act: Any, config: Config) -> str:
     return "　".join(p for p in parts if p)
 
 
+MAX_SOURCE_PIXELS = 40_000_000
+"""Largest photo (width × height) decoded at full size (~160 MB as RGB). A bigger JPEG is
+decoded already shrunk (JPEG draft mode: 1/2, 1/4 or 1/8 of the size, at a fraction of the
+memory); any other format bigger than this is skipped with a note, as are pictures over
+`MAX_JPEG_PIXELS` — a 12000 × 12000 photo no longer takes 1 GB or prints Pillow's
+DecompressionBombWarning."""
+MAX_JPEG_PIXELS = 400_000_000
+
+
+def _load_photo(source: Path) -> Any:
+    """The photo at ``source`` upright, RGB, at most `MAX_PIXELS` on its long side.
+
+    Raises:
+        OSError, UnidentifiedImageError, Image.DecompressionBombError: it cannot be used (not a
+            regular file, not an image, damaged, or too big: see `MAX_SOURCE_PIXELS`).
+    """
+    import warnings
+
+    from PIL import Image, ImageOps
+
+    from ..photos import open_regular
+
+    with open_regular(source) as handle, warnings.catch_warnings():
+        # our own size limits below replace Pillow's warning (printed raw on stderr otherwise)
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        with Image.open(handle) as image:
+            pixels = image.width * image.height
+            if image.format == "JPEG" and pixels <= MAX_JPEG_PIXELS:
+                image.draft("RGB", (MAX_PIXELS, MAX_PIXELS))  # decode at 1/2…1/8 scale
+            elif pixels > MAX_SOURCE_PIXELS:
+                raise Image.DecompressionBombError(f"{image.width}x{image.height}")
+            upright = ImageOps.exif_transpose(image) or image
+            picture = upright.convert("RGB")
+            picture.thumbnail((MAX_PIXELS, MAX_PIXELS))
+            return picture
+
+
 def prepare_photos(unit: UnitData, config: Config, workdir: Path,
                    notes: list[str] | None = None) -> list[Photo]:
     """Every readable photo referenced by the activity table, upright and downscaled into
-    ``workdir``; missing or unreadable files are skipped (and named in ``notes``)."""
-    from PIL import Image, ImageOps, UnidentifiedImageError
+    ``workdir``; missing, unreadable, too big, special (FIFO) files and links out of the unit
+    folder are skipped (and named in ``notes``)."""
+    from PIL import Image, UnidentifiedImageError
 
-    available = {p.name.lower(): p for p in unit.photo_dir.iterdir()} if unit.photo_dir.is_dir() else {}
+    from ..photos import photo_folder
+
+    folder = photo_folder(unit.photo_dir, unit.folder)
     photos: list[Photo] = []
     for act in sorted(unit.activities, key=lambda a: (a.held_on is None, a.held_on, a.row)):
         for name in act.photos or ():
-            source = available.get(name.lower())
+            source = folder.photos.get(name.lower())
             if source is None:
                 if notes is not None:
-                    notes.append(f"图片资料“{name}”找不到，汇编中已略过（活动!第{act.row}行）。")
+                    why = folder.refused.get(name.lower(), "找不到")
+                    notes.append(f"图片资料“{name}”{why}，汇编中已略过（活动!第{act.row}行）。")
                 continue
             try:
-                with Image.open(source) as image:
-                    upright = ImageOps.exif_transpose(image) or image
-                    picture = upright.convert("RGB")
-                    picture.thumbnail((MAX_PIXELS, MAX_PIXELS))
-                    target = workdir / f"{len(photos):04d}.jpg"
-                    picture.save(target, "JPEG", quality=85)
-                    ratio = picture.height / picture.width
-            except (OSError, UnidentifiedImageError, Image.DecompressionBombError):
+                picture = _load_photo(source)
+                target = workdir / f"{len(photos):04d}.jpg"
+                picture.save(target, "JPEG", quality=85)
+                ratio = picture.height / picture.width
+            except Image.DecompressionBombError:
+                if notes is not None:
+                    notes.append(f"图片资料“{name}”尺寸太大（超过 {MAX_SOURCE_PIXELS // 1_000_000} 百万"
+                                 f"像素），汇编中已略过；请缩小后再放入（活动!第{act.row}行）。")
+                continue
+            except (OSError, UnidentifiedImageError, ValueError):
                 if notes is not None:
                     notes.append(f"图片资料“{name}”无法打开，汇编中已略过（活动!第{act.row}行）。")
                 continue
