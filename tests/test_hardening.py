@@ -644,3 +644,117 @@ def test_huge_photos_are_shrunk_or_skipped_in_bounded_memory(make_book: MakeBook
     assert "图片资料“大.png”尺寸太大（超过 40 百万像素）" in stderr
     assert album_images(out) == 1
     assert peak < 400, peak  # MB; a full decode of the 12000 × 12000 photo takes ~1 GB
+
+
+# ================================================================ 10. tracebacks and English
+
+
+LONG = "长" * 300
+
+
+@pytest.mark.parametrize("args", [
+    ["validate", LONG],
+    ["validate", "--data", LONG],
+    ["report", "--town", "城北街道", "--template", LONG + ".docx"],
+    ["init-templates", "--town", "城北街道", "--out", "{tmp}/" + LONG],
+    ["status", "--data", LONG],
+])
+def test_a_300_character_path(tmp_path: Path, args: list[str]) -> None:
+    done = subprocess.run([sys.executable, "-m", "wenming_cli.cli",
+                           *[a.format(tmp=tmp_path) for a in args]],
+                          capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr and "OSError" not in done.stderr
+    assert "路径或文件名太长" in done.stderr
+    assert "File name too long" not in done.stderr
+
+
+@pytest.fixture
+def read_only_disk(tmp_path: Path) -> Iterator[Path]:
+    """A read-only tmpfs (root only; skipped elsewhere): chmod does not stop root."""
+    mount = tmp_path / "只读"
+    mount.mkdir()
+    if os.geteuid() != 0 or subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=64k,ro", "tmpfs", str(mount)],
+            capture_output=True).returncode:
+        pytest.skip("needs root to mount a read-only tmpfs")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", str(mount)], check=False)
+
+
+@pytest.mark.parametrize("args", [
+    ["init-templates", "--report-templates", "--out", "{disk}/x"],
+    ["init-templates", "--town", "城北街道", "--out", "{disk}/x"],
+    ["report", "--town", "城北街道", "--out", "{disk}/输出"],
+])
+def test_a_read_only_folder(read_only_disk: Path, args: list[str]) -> None:
+    result = run([a.format(disk=read_only_disk) for a in args])
+    assert result.exit_code == 2
+    assert "只读" in result.output and "Read-only" not in result.output
+
+
+@pytest.mark.parametrize(("number", "chinese"), [
+    (errno.ENOSPC, "磁盘空间不足"), (errno.EROFS, "只读"), (errno.ENOTDIR, "不是文件夹"),
+    (errno.ENAMETOOLONG, "太长"), (errno.EACCES, "文件被占用"), (errno.EIO, "磁盘读写出错"),
+    (errno.EMLINK, "系统拒绝了写入"),
+])
+def test_os_reasons_are_chinese(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, number: int,
+                                chinese: str) -> None:
+    from wenming_cli import files
+
+    def fails(path: Path) -> None:
+        raise OSError(number, os.strerror(number))
+
+    with pytest.raises(files.OutputError) as info:
+        files.write_atomic(tmp_path / "x.docx", fails)
+    assert chinese in str(info.value) and os.strerror(number) not in str(info.value)
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.skipif(not __import__("shutil").which("soffice"), reason="LibreOffice not installed")
+def test_a_killed_pdf_run_leaves_nothing_among_the_documents(tmp_path: Path) -> None:
+    import signal
+
+    out = tmp_path / "输出"
+    process = subprocess.Popen([sys.executable, "-m", "wenming_cli.cli", "report", "--town",
+                                "城北街道", "--pdf", "--out", str(out)], cwd=tmp_path,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               start_new_session=True)
+    folder = out / "城北街道"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not list(folder.glob(".~wenming-*/profile")):
+        time.sleep(0.05)
+    time.sleep(1.0)  # LibreOffice is converting now
+    os.killpg(process.pid, signal.SIGKILL)  # the run and its LibreOffice, as a power cut would
+    process.wait(timeout=30)
+    visible = sorted(p.name for p in folder.iterdir() if not p.name.startswith("."))
+    assert visible == ["城北街道新时代文明实践所建设情况自评报告（示例数据）.docx"]
+    leftovers = list(folder.glob(".~wenming-*"))
+    assert leftovers and not list(folder.glob("lu*.tmp"))
+    old = time.time() - 3600
+    for leftover in leftovers:
+        os.utime(leftover, (old, old))
+    result = run(["report", "--town", "城北街道", "--out", str(out)])
+    assert result.exit_code == 0
+    assert not list(folder.glob(".~wenming-*"))
+
+
+def test_stale_system_temp_folders_are_removed(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    import tempfile
+
+    from wenming_cli import files
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setattr(files, "_SWEPT", [])
+    stale, fresh, other = (tmp_path / "wenming-photos-abc", tmp_path / "wenming-new",
+                           tmp_path / "别人的")
+    for folder in (stale, fresh, other):
+        folder.mkdir()
+    old = time.time() - 3600
+    os.utime(stale, (old, old))
+    os.utime(other, (old, old))
+    files.remove_stale_system_temps()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["wenming-new", "别人的"]

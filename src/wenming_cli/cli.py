@@ -381,6 +381,9 @@ def report(
         raise _fail("--template 一次只用于一种文档：请配合 --kind 自评报告 或 --kind 半年小结 使用。")
     data_dir = resolve_data_dir(data)
     config = _load_config(data_dir)
+    from .files import remove_stale_system_temps
+
+    remove_stale_system_temps()  # photo/chart folders of a run that was killed
     sample = data is None and is_sample(data_dir)
     label = file_label(mask=not no_mask, sample=sample)
     started = time.time()
@@ -595,6 +598,15 @@ def chinese_usage_error(message: str) -> str:
     return f"{lead}：{message.rstrip('.。')}"
 
 
+def _path_reason(exc: OSError) -> str:
+    """The reason for a path given on the command line, when it is about the path itself."""
+    import errno
+
+    return {errno.ENAMETOOLONG: "路径或文件名太长，请移到名字短一些的文件夹后重试",
+            errno.ENOTDIR: "路径中有一段是文件而不是文件夹，请检查路径",
+            errno.ELOOP: "路径中的快捷方式（链接）互相指向，请检查路径"}.get(exc.errno or 0, "")
+
+
 def main() -> None:
     """Console-script entry point: usage errors get a Chinese message and exit code 2."""
     usage_error: type[Exception] = typer.BadParameter.__bases__[0]  # click's (vendored) UsageError
@@ -608,6 +620,17 @@ def main() -> None:
         sys.exit(EXIT_USAGE)
     except (typer.Abort, KeyboardInterrupt):
         code = EXIT_INTERRUPTED
+    except OSError as exc:  # a path the system refuses (too long, not a folder …): no traceback
+        from .files import os_reason
+
+        name = str(exc.filename or "")
+        where = f" {name[:30]}…{name[-30:]}" if len(name) > 80 else f" {name}" if name else ""
+        err_console.print(f"[red]错误：[/]无法使用{esc(redact(str(where)))}："
+                          f"{esc(_path_reason(exc) or os_reason(exc))}。")
+        sys.exit(EXIT_USAGE)
+    except MemoryError:
+        err_console.print("[red]错误：[/]内存不足，没有完成。请关闭其他程序，或用 --jobs 1 一个一个处理后重试。")
+        sys.exit(EXIT_USAGE)
     if code == EXIT_INTERRUPTED:  # Ctrl+C: typer turns it into exit code 130 without a word
         err_console.print("已取消。")
         sys.stdout.flush()

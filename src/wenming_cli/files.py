@@ -11,7 +11,8 @@ import sys
 import tempfile
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -151,13 +152,57 @@ ended by the system); the next write into the same folder removes it."""
 
 
 def _remove_stale_temps(folder: Path) -> None:
+    """Remove temporary files and folders (`temp_folder`) of killed runs from ``folder``."""
     now = time.time()
     for leftover in folder.glob(TEMP_PREFIX + "*"):
         try:
             if now - leftover.stat().st_mtime > STALE_SECONDS:
-                leftover.unlink()
+                if leftover.is_dir() and not leftover.is_symlink():
+                    shutil.rmtree(leftover)
+                else:
+                    leftover.unlink()
         except OSError:
             continue  # in use, or gone already
+
+
+@contextmanager
+def temp_folder(parent: Path) -> Iterator[Path]:
+    """A hidden temporary folder ``.~wenming-…`` inside ``parent`` (removed afterwards; one
+    left by a killed run is removed by the next write into ``parent``).
+
+    Raises:
+        OutputError: ``parent`` cannot be written.
+    """
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        _remove_stale_temps(parent)
+        folder = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, dir=parent))
+    except OSError as exc:
+        raise OutputError(f"无法在 {parent} 中写文件：{os_reason(exc)}。") from exc
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+SYSTEM_TEMP_PREFIX = "wenming-"
+_SWEPT: list[bool] = []
+
+
+def remove_stale_system_temps() -> None:
+    """Once per process: remove ``wenming-*`` folders older than `STALE_SECONDS` from the
+    system's temporary folder (photos and charts of a run that was killed)."""
+    if _SWEPT:
+        return
+    _SWEPT.append(True)
+    now = time.time()
+    for leftover in Path(tempfile.gettempdir()).glob(SYSTEM_TEMP_PREFIX + "*"):
+        try:
+            if leftover.is_dir() and not leftover.is_symlink() \
+                    and now - leftover.stat().st_mtime > STALE_SECONDS:
+                shutil.rmtree(leftover, ignore_errors=True)
+        except OSError:
+            continue
 
 
 def _save_quietly(save: Callable[[Path], None], temp: Path) -> None:

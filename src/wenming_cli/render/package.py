@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from ..config import Config
-from ..files import keep_previous
+from ..files import keep_previous, os_reason, temp_folder
 from ..units import UnitData
 from .report import RenderError, bundled_template, render_docx, safe_component, save_output
 
@@ -89,11 +89,15 @@ def to_pdf(documents: list[Path], notes: list[str]) -> list[Path]:
         notes.append("未安装 LibreOffice，没有生成 PDF；安装 LibreOffice 后加 --pdf 重新生成即可。")
         return []
     pdfs: list[Path] = []
-    with tempfile.TemporaryDirectory(prefix="wenming-lo-") as profile:
-        for document in documents:
-            _remove_old_pdf(document.with_suffix(".pdf"))
-            command = [soffice, f"-env:UserInstallation={Path(profile).as_uri()}",
-                       "--headless", "--convert-to", "pdf", "--outdir", str(document.parent),
+    for document in documents:
+        _remove_old_pdf(document.with_suffix(".pdf"))
+        # LibreOffice's profile and its lu*.tmp files go into a hidden folder beside the
+        # document, and the PDF is renamed out of it when complete: a killed run leaves one
+        # .~wenming-… folder that the next write into this folder removes (files.STALE_SECONDS),
+        # never lu*.tmp among the documents nor an orphan in the system's temporary folder
+        with temp_folder(document.parent) as work:
+            command = [soffice, f"-env:UserInstallation={(work / 'profile').as_uri()}",
+                       "--headless", "--convert-to", "pdf", "--outdir", str(work),
                        str(document)]
             try:
                 subprocess.run(command, check=True, capture_output=True,
@@ -101,9 +105,14 @@ def to_pdf(documents: list[Path], notes: list[str]) -> list[Path]:
             except (subprocess.SubprocessError, OSError) as exc:
                 raise RenderError(f"LibreOffice 转换 PDF 失败：{document.name}。"
                                   "请关闭正在运行的 LibreOffice 后重试。") from exc
+            made = work / document.with_suffix(".pdf").name
             pdf = document.with_suffix(".pdf")
-            if not pdf.is_file():
+            if not made.is_file():
                 raise RenderError(f"LibreOffice 没有生成 {pdf.name}，请检查该文档能否在 WPS/Word 中打开。")
+            try:
+                os.replace(made, pdf)
+            except OSError as exc:
+                raise RenderError(f"无法写入 {pdf}：{os_reason(exc)}。") from exc
             pdfs.append(pdf)
     return pdfs
 
