@@ -123,9 +123,9 @@ def test_init_templates_then_validate(tmp_path: Path) -> None:
     again = runner.invoke(app, ["init-templates", "--out", str(out), "--town", "城北街道"])
     assert again.exit_code == 0 and again.output.count("已存在，未覆盖") == 4
     checked = runner.invoke(app, ["validate", str(out), "--format", "json"])
-    assert checked.exit_code == 0
+    assert checked.exit_code == 1  # blank templates: an error, as report refuses them
     payload = json.loads(checked.stdout)
-    assert [i["code"] for i in payload["issues"]] == ["no-data"] * 4
+    assert [i["code"] for i in payload["issues"]] == ["no-data"] * 4 + ["unit-empty"]
     assert payload["checklists"][0]["counts"] == {"达标": 0, "待完善": 0, "缺项": 24}
 
 

@@ -498,13 +498,24 @@ MASKED = "610724********7848"
 
 def peak_run(args: list[str], cwd: Path | None = None,
              timeout: float = 300) -> tuple[int, str, str, float]:
-    """Run ``wenming ARGS`` in a fresh process: (exit code, stdout, stderr, peak memory MB)."""
+    """Run ``wenming ARGS`` in a fresh process: (exit code, stdout, stderr, peak memory MB).
+
+    The peak is the process's own VmHWM (Linux): ru_maxrss survives exec, so it would count the
+    test process that started it."""
     code = ("import resource, sys\n"
             "from wenming_cli.cli import main\n"
             f"sys.argv = ['wenming'] + {args!r}\n"
+            "def peak():\n"
+            "    try:\n"
+            "        for line in open('/proc/self/status'):\n"
+            "            if line.startswith('VmHWM:'):\n"
+            "                return int(line.split()[1])\n"
+            "    except OSError:\n"
+            "        pass\n"
+            "    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
             "try:\n    main()\nfinally:\n"
             "    sys.stdout.flush()\n"
-            "    print('PEAK', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n")
+            "    print('PEAK', peak(), file=sys.stderr)\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=timeout, cwd=cwd)
     peak = re.search(r"PEAK (\d+)", done.stderr)
@@ -758,3 +769,127 @@ def test_stale_system_temp_folders_are_removed(tmp_path: Path,
     os.utime(other, (old, old))
     files.remove_stale_system_temps()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["wenming-new", "别人的"]
+
+
+# ================================================================ 4. resource exhaustion
+
+
+def junk_roster(unit_dir: Path, rows: int, columns: int = 12) -> Path:
+    """A roster whose 队员 sheet has ``rows`` rows of junk in ``columns`` columns (inline
+    strings, written as raw XML: openpyxl would take minutes)."""
+    from conftest import headers
+    from test_bad_input import crafted_parts, sheet_data, team_sheet, write_parts
+    from wenming_cli.schema import Volunteer
+
+    body = [[i, f"某{i}", "不知", f"X{i}", "外星", f"电话{i}", "无此队", "月球", "或许", "很多",
+             "无", "无"][:columns] for i in range(rows)]
+    sheets = {"队伍": team_sheet(), "队员": sheet_data([["志愿服务队伍花名册"], headers(Volunteer),
+                                                      *body])}
+    return write_parts(unit_dir / "志愿服务队伍花名册.xlsx", crafted_parts(sheets))
+
+
+def test_a_416000_row_roster_is_refused_fast_and_never_marked(unit_dir: Path) -> None:
+    junk_roster(unit_dir, 416_000, columns=2)
+    started = time.monotonic()
+    code, stdout, stderr, peak = peak_run(["validate", str(unit_dir), "--format", "json",
+                                           "--mark"])
+    assert time.monotonic() - started < 120
+    assert code == 2, stderr
+    issues = json.loads(stdout)["issues"]
+    refused = [i for i in issues if i["code"] == "sheet-too-many-rows"]
+    assert [(i["sheet"], i["cell"]) for i in refused] == [("队员", "")]
+    assert "约 416,002 行" in refused[0]["message"] and "最多 15,000 行" in refused[0]["message"]
+    assert peak < 500, peak
+    assert not list(unit_dir.glob("*问题标注*"))  # a refused workbook is never opened to mark
+    report = subprocess.run([sys.executable, "-m", "wenming_cli.cli", "report", "--town", "城北街道",
+                             "--data", str(unit_dir.parent), "--out", str(unit_dir.parent / "输出")],
+                            capture_output=True, text=True, timeout=120)
+    assert report.returncode == 2 and "无法读取" in report.stderr
+
+
+def test_a_far_cell_workbook_is_never_marked(unit_dir: Path) -> None:
+    from conftest import headers, record
+    from test_bad_input import cell, crafted_parts, sheet_data, team_sheet, write_parts
+    from wenming_cli.schema import Volunteer
+
+    rows = sheet_data([["标题"], headers(Volunteer), record(Volunteer, **volunteer(id_card="1"))])
+    write_parts(unit_dir / "志愿服务队伍花名册.xlsx", crafted_parts(
+        {"队伍": team_sheet(), "队员": rows + '<row r="1048576">' + cell("XFD1048576", "x")
+         + "</row>"}))
+    code, _, stderr, _ = peak_run(["validate", str(unit_dir), "--mark"])
+    assert code in (1, 2), stderr
+    assert not list(unit_dir.glob("*问题标注*"))
+
+
+def test_the_largest_admitted_roster_stays_under_1_gb(unit_dir: Path) -> None:
+    """15,000 rows of junk × 12 columns: every cell an issue (~90,000), all within limits."""
+    junk_roster(unit_dir, 14_990)
+    started = time.monotonic()
+    code, stdout, stderr, peak = peak_run(["validate", str(unit_dir), "--format", "json"])
+    assert code == 1, stderr
+    assert peak < 1024, peak
+    payload = json.loads(stdout)
+    assert len(stdout) < 2_000_000  # was 825 MB of JSON for 2.5 M issues
+    from collections import Counter
+
+    per_code = Counter(i["code"] for i in payload["issues"] if i["sheet"] == "队员")
+    assert per_code["id-card-format"] == 201 and per_code["phone-invalid"] == 201
+    summary = next(i for i in payload["issues"] if i["code"] == "id-card-format" and not i["cell"])
+    assert summary["message"] == ("工作表“队员”中另有 14,790 处同类问题（id-card-format）"
+                                  "未逐个列出（第 203 行起）")
+    assert payload["errors"] < 1300
+    code, _, stderr, peak = peak_run(["report", "--town", "城北街道", "--data", str(unit_dir.parent),
+                                      "--out", str(unit_dir.parent / "输出")])
+    assert code == 1, stderr
+    assert "Traceback" not in stderr and "MemoryError" not in stderr
+    assert peak < 1024, peak
+    assert time.monotonic() - started < 300
+
+
+def test_report_caps_issues_per_code_per_sheet() -> None:
+    from wenming_cli.issues import MAX_ISSUES_PER_CODE, Issue, Report
+
+    def issue(row: int, code: str = "phone-invalid", sheet: str = "队员") -> Issue:
+        return Issue("a.xlsx", sheet, f"F{row}", row, "F", "联系电话", code, "错误", "电话无效", "改")
+
+    report = Report()
+    report.extend(issue(r) for r in range(3, 3 + MAX_ISSUES_PER_CODE + 50))
+    report.add(issue(3, "enum-invalid"))
+    report.add(issue(3, sheet="队伍"))
+    cells = [i for i in report.issues if i.code == "phone-invalid" and i.sheet == "队员"]
+    assert len(cells) == MAX_ISSUES_PER_CODE + 1
+    assert cells[-1].cell == "" and cells[-1].message == (
+        f"工作表“队员”中另有 50 处同类问题（phone-invalid）未逐个列出（第 {3 + MAX_ISSUES_PER_CODE} 行起）")
+    assert [i.code for i in report.issues[-2:]] == ["enum-invalid", "phone-invalid"]
+    merged = Report()
+    merged.extend(report.issues)  # a worker's report merged into the main one: unchanged
+    assert merged.issues == report.issues
+
+
+# ================================================================ 12. loose ends
+
+
+def test_mark_on_the_bundled_sample_writes_into_the_working_folder(tmp_path: Path) -> None:
+    from wenming_cli.cli import bundled_sample_data
+
+    sample = bundled_sample_data()
+    before = sorted(sample.rglob("*"))
+    done = subprocess.run([sys.executable, "-m", "wenming_cli.cli", "validate", "--mark"],
+                          capture_output=True, text=True, timeout=180, cwd=tmp_path)
+    assert done.returncode in (0, 1), done.stderr
+    assert sorted(sample.rglob("*")) == before  # nothing written into the installed package
+    marked = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*问题标注.xlsx"))
+    assert marked and all(p.parts[0] == "输出" for p in marked)
+    assert all(str(p) in done.stdout for p in marked)
+
+
+def test_blank_templates_say_the_same_in_validate_and_report(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    assert run(["init-templates", "--town", "城北街道", "--out", str(data)]).exit_code == 0
+    checked = run(["validate", str(data / "城北街道")])
+    made = run(["report", "--town", "城北街道", "--data", str(data), "--out", str(tmp_path / "输出")])
+    from wenming_cli.checks import UNIT_EMPTY
+
+    assert checked.exit_code == made.exit_code == 1
+    assert UNIT_EMPTY in checked.output and UNIT_EMPTY in made.output
+    assert "没有错误" not in checked.output

@@ -178,8 +178,8 @@ def test_untouched_templates_report_no_data(tmp_path: Path, config: Config) -> N
         write_workbook(tmp_path / "城北街道" / spec.file_name, spec, unit_setup(config, "城北街道"),
                        config)
     result = validate_paths([tmp_path], config)
-    assert [i.code for i in result.report.issues] == ["no-data"] * 4
-    assert result.report.valid
+    assert [i.code for i in result.report.issues] == ["no-data"] * 4 + ["unit-empty"]
+    assert not result.report.valid  # the same verdict as report, which refuses such a unit
     unit = result.units[0]
     assert len(unit.assessments) == 24 and unit.volunteers == [] and unit.info is not None
     assert unit.info.village_total == 19

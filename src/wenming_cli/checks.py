@@ -51,8 +51,17 @@ def at(unit: UnitData, record: SheetRow, field_name: str, code: str, severity: S
                  header, code, severity, message, hint)
 
 
+UNIT_EMPTY = "表格还没有填写数据（只有模板，灰色“示例”行不算），无法生成文档"
+UNIT_EMPTY_HINT = "请先填写模板，再运行 wenming validate 检查。"
+"""Said by `validate` (``unit-empty``) and by `report`, which refuses such a unit: the same
+words in both (issue 14 point 12)."""
+
+
 def check_unit(unit: UnitData, config: Config, report: Report) -> None:
     """All cross-reference checks of one unit; issues go to ``report``."""
+    if unit.files and set(unit.files) <= unit.empty:
+        report.add(file_issue(str(unit.folder), "unit-empty", f"{unit.name}的{UNIT_EMPTY}",
+                              UNIT_EMPTY_HINT))
     report.extend(_team_checks(unit))
     report.extend(_volunteer_checks(unit))
     report.extend(_activity_checks(unit, config))

@@ -213,12 +213,18 @@ def init_templates(
     console.print("填好后运行：wenming validate " + esc(out))
 
 
+SAMPLE_MARK_FOLDER = Path("输出")
+"""Where `validate --mark` writes the copies of the bundled sample data's workbooks."""
+
+
 def _mark(issues: list[Any], out: Any) -> None:
-    """Write the highlighted ``…_问题标注.xlsx`` copies and say where they are."""
+    """Write the highlighted ``…_问题标注.xlsx`` copies and say where they are (copies of the
+    bundled sample data go to ``./输出/``, not into the installed package)."""
     from .mark import MarkError, mark_all
 
+    moved = (bundled_sample_data().resolve(), SAMPLE_MARK_FOLDER)
     try:
-        written = mark_all(issues)
+        written = mark_all(issues, moved)
     except MarkError as exc:
         written = exc.written
         err_console.print(f"[red]错误：[/]{esc(redact(str(exc)))}")
@@ -427,8 +433,9 @@ def report(
                 raise _fail(f"{names} 无法读取，生成的文档会缺少这些数据。请先运行 wenming validate "
                             f"{folder} 按提示处理后再生成。")
             if set(the_unit.files) <= the_unit.empty:
-                raise _fail(f"{folder} 中的表格还没有填写数据，无法生成文档。请先填写模板，"
-                            f"再运行 wenming validate 检查。", EXIT_DATA_ERRORS)
+                from .checks import UNIT_EMPTY, UNIT_EMPTY_HINT
+
+                raise _fail(f"{folder} 中的{UNIT_EMPTY}。{UNIT_EMPTY_HINT}", EXIT_DATA_ERRORS)
             paths = []
             if town and kind in (DocKind.self_assessment, DocKind.everything):
                 paths.append(render_self_assessment(the_unit, config, out, mask=not no_mask,

@@ -36,6 +36,11 @@ MAX_SHEET_CELLS = 5_000_000
 """Range guard: calamine allocates a dense (last row × last column) grid per sheet, ~32 bytes a
 cell, so one value in cell XFD1048576 makes it ask for 512 GB and abort the process (not an
 exception). 5 million cells (~200 MB with the Python rows) is 5× a 60,000-row roster."""
+MAX_SHEET_ROWS = 15_000
+"""Rows one sheet of one 填报单位 may have. A town's roster has hundreds to a few thousand rows
+(the benchmark county: 40,000 volunteers in 17 towns, ~2,400 each); 416,000 rows are junk (a
+column filled down to the end). The bound is set by memory: `report --town` holds ~43 KB per
+roster row (20,000 rows: 870 MB measured), and every input the guard admits stays under 1 GB."""
 MAX_PARTS = 10_000
 """An .xlsx has tens of parts (a few hundred with pictures); more is refused as unsafe."""
 CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -43,7 +48,7 @@ CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK"
 _PROLOG_LIMIT = 64 * 1024
 _CHUNK = 4 * 1024 * 1024
-_FAST_MAX_ROW = 99_999  # the fast sheet scan only looks for refs of 6+ digit rows
+_FAST_MAX_ROW = 14_999  # the fast scan only looks at the cells of rows past this
 _FAST_MAX_COL = 26  # ... and for refs of 2-3 letter columns
 
 
@@ -70,6 +75,9 @@ class SheetScan:
     cols: int = 0
     far_cell: str = ""
     formulas: list[tuple[int, int]] = field(default_factory=list)
+    many_rows: bool = False
+    dense_rows: int = 0  # rows past `_FAST_MAX_ROW` holding a value (fast pass only)
+    last_dense: int = 0
 
     @property
     def too_large(self) -> bool:
@@ -144,6 +152,16 @@ def _sheet_too_large(shown: str, sheet: str, scan: SheetScan) -> Issue:
         f"工作表“{sheet}”的使用范围过大：约 {scan.rows:,} 行 × {scan.cols:,} 列{where}，无法读取",
         "通常是远离表格的某个单元格误填了内容。请删掉表格下方和右侧多余的行、列"
         "（选中后右键“删除”），保存后再运行校验。",
+    )
+
+
+def _too_many_rows(shown: str, sheet: str, scan: SheetScan) -> Issue:
+    return Issue(
+        shown, sheet, "", 0, "", "", "sheet-too-many-rows", ERROR,
+        f"工作表“{sheet}”有约 {scan.rows:,} 行，远超一个填报单位的数据量"
+        f"（最多 {MAX_SHEET_ROWS:,} 行），不读取",
+        "通常是表格下方有大量误填、下拉复制出的多余行。请删掉多余的行（选中行号后右键“删除”），"
+        "保存后再运行校验；确有这么多数据的，请按单位分开填写。",
     )
 
 
@@ -372,6 +390,10 @@ def _scan_sheets(zf: zipfile.ZipFile, shown: str) -> dict[str, SheetScan]:
             scan = _scan_sheet(zf, member)
         except expat.ExpatError as exc:
             raise UnreadableFile(_truncated(shown)) from exc
+        # a far cell found by the exact pass is the more useful diagnosis (sheet-too-large);
+        # the fast pass only bounds the columns, so there the rows decide
+        if scan.many_rows and not (scan.too_large and scan.far_cell):
+            raise UnreadableFile(_too_many_rows(shown, name, scan))
         if member in mapped:
             scans[name] = scan
         elif scan.too_large:
@@ -382,7 +404,7 @@ def _scan_sheets(zf: zipfile.ZipFile, shown: str) -> dict[str, SheetScan]:
 def _scan_sheet(zf: zipfile.ZipFile, member: str) -> SheetScan:
     """`SheetScan` of one worksheet: a fast byte-level pass, or an exact XML pass when the fast
     one cannot bound the range (namespace prefixes, cells without a leading ``r``, values in
-    columns past Z, rows past 99999)."""
+    columns past Z, rows past `_FAST_MAX_ROW`)."""
     with zf.open(member) as stream:
         root = _tag_name(_root_tag(stream.read(_PROLOG_LIMIT), complete=True) or "")
     if ":" not in root:
@@ -395,7 +417,7 @@ def _scan_sheet(zf: zipfile.ZipFile, member: str) -> SheetScan:
 
 
 _PREFIXED_CELL = re.compile(rb":c[\s/>]")
-_SPECIAL_CELL = re.compile(rb'<c(?! r="[A-Z][0-9]{1,5}")[\s/>r]')  # not <c r="A12345"
+_SPECIAL_CELL = re.compile(rb'<c(?! r="[A-Z](?:[0-9]{1,4}|1[0-4][0-9]{3})")[\s/>r]')  # not <c r="A14999"
 _CELL_TAG = re.compile(rb'<c r="([A-Z]{1,3})([0-9]+)"[^>]*?(/?)>')
 _FORMULA_TAG = re.compile(rb"<f[\s/>]")
 _FORMULA = re.compile(
@@ -411,10 +433,19 @@ def _fast_scan(stream: IO[bytes]) -> SheetScan | None:
         buffer = carry + chunk
         cut = _safe_cut(buffer) if chunk else len(buffer)
         block, carry = buffer[:cut], buffer[cut:]
-        if block and not _fast_block(block, scan):
+        if scan.many_rows:  # refused anyway: only estimate how many rows (C speed)
+            last = _LAST_ROW.search(block[block.rfind(b"<row "):]) if b"<row " in block else None
+            scan.rows = max(scan.rows, int(last.group(1))) if last else scan.rows
+        elif block and not _fast_block(block, scan):
             return None
         if not chunk:
             return scan
+
+
+_STRAY_ROWS = 1_000
+"""Rows with values past `_FAST_MAX_ROW` tolerated before the sheet counts as too many rows
+(a stray value far down is `sheet-too-large`'s case, not this one)."""
+_LAST_ROW = re.compile(rb'<row [^>]*?r="([0-9]+)"')
 
 
 def _safe_cut(buffer: bytes) -> int:
@@ -429,7 +460,7 @@ def _fast_block(block: bytes, scan: SheetScan) -> bool:
 
     Only cells other than ``<c r="A12345"`` are looked at: prefixed cells (calamine ignores
     prefixes) and cells without a leading ``r`` need the exact pass, as do values in columns
-    past Z; rows past 99999 raise the bound. Empty (self-closing) cells do not count.
+    past Z; rows past `_FAST_MAX_ROW` raise the bound. Empty (self-closing) cells do not count.
     """
     if _PREFIXED_CELL.search(block):
         return False
@@ -438,7 +469,14 @@ def _fast_block(block: bytes, scan: SheetScan) -> bool:
         if cell is None or (len(cell.group(1)) > 1 and cell.group(3) != b"/"):
             return False
         if cell.group(3) != b"/":
-            scan.rows = max(scan.rows, int(cell.group(2)))
+            row = int(cell.group(2))
+            scan.rows = max(scan.rows, row)
+            if row != scan.last_dense:
+                scan.dense_rows, scan.last_dense = scan.dense_rows + 1, row
+                # many rows of values, not one stray value far down (that is sheet-too-large)
+                if _FAST_MAX_ROW + scan.dense_rows > MAX_SHEET_ROWS + _STRAY_ROWS:
+                    scan.many_rows = True
+                    return True  # refused for its rows: `_fast_scan` estimates the rest
     if scan.too_large:
         return False
     if _FORMULA_TAG.search(block):
@@ -470,6 +508,7 @@ class _ExactScanner:
         self.value = ""
         self.last_row = self.last_col = (0, -1)  # used cells with the largest row / column
         self.formulas: list[tuple[int, int]] = []
+        self.valued_rows = self.last_valued_row = 0
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
         """Track row/cell positions and which children a cell has."""
@@ -507,6 +546,10 @@ class _ExactScanner:
                 self.last_col = max(self.last_col, (col, row))
             if self.has_formula and not self.value.strip():
                 self.formulas.append((row, col))
+            if self.valued and row != self.last_valued_row:
+                self.valued_rows, self.last_valued_row = self.valued_rows + 1, row
+                if self.valued_rows > MAX_SHEET_ROWS:
+                    raise _TooManyRows  # refused anyway: no need to parse the rest
             self.cell = None
 
     def result(self) -> SheetScan:
@@ -516,7 +559,8 @@ class _ExactScanner:
             far = f"{column_letter(self.last_col[0])}{self.last_col[1]}"
         else:
             far = f"{column_letter(self.last_row[1])}{self.last_row[0]}" if rows else ""
-        return SheetScan(rows, cols, far, self.formulas)
+        return SheetScan(rows, cols, far, self.formulas,
+                         many_rows=self.valued_rows > MAX_SHEET_ROWS)
 
 
 def _exact_scan(stream: IO[bytes]) -> SheetScan:
@@ -530,10 +574,17 @@ def _exact_scan(stream: IO[bytes]) -> SheetScan:
     parser.StartElementHandler = scanner.start
     parser.EndElementHandler = scanner.end
     parser.CharacterDataHandler = scanner.text
-    while chunk := stream.read(_CHUNK // 4):
-        parser.Parse(chunk, False)
-    parser.Parse(b"", True)
+    try:
+        while chunk := stream.read(_CHUNK // 4):
+            parser.Parse(chunk, False)
+        parser.Parse(b"", True)
+    except _TooManyRows:
+        pass
     return scanner.result()
+
+
+class _TooManyRows(Exception):
+    """Stops the exact pass once a sheet has more than `MAX_SHEET_ROWS` used rows."""
 
 
 # ---------------------------------------------------------------- opening

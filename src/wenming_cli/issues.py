@@ -16,9 +16,12 @@ from .privacy import redact
 Severity = Literal["错误", "警告"]
 UNREADABLE_CODES = frozenset({
     "file-unreadable", "file-format-unsupported", "file-too-large", "file-encrypted",
-    "file-unsafe",
+    "file-unsafe", "sheet-too-many-rows",
 })
 """Codes of files that cannot be read at all: `wenming validate` exits 2 for them (DESIGN §2)."""
+REFUSED_CODES = UNREADABLE_CODES | {"sheet-too-large"}
+"""A workbook with one of these was refused (not, or only partly, read): `--mark` leaves it
+alone — opening it with openpyxl is what the refusal protects against."""
 ERROR: Severity = "错误"
 WARNING: Severity = "警告"
 
@@ -102,19 +105,57 @@ class Issue:
                 "severity": self.severity, "message": self.message, "hint": self.hint}
 
 
+MAX_ISSUES_PER_CODE = 200
+"""Issues of one code on one sheet of one workbook that are listed one by one; the rest are
+counted in one summary issue. A sheet of 100,000 junk rows would otherwise make millions of
+issues (gigabytes of memory and of JSON); 200 cells are more than a clerk fixes one by one —
+the cause is one (a column typed as numbers, a block copied wrongly)."""
+
+
 @dataclass
 class Report:
-    """All issues of one validation run, in the order found."""
+    """All issues of one validation run, in the order found.
+
+    Cell issues beyond `MAX_ISSUES_PER_CODE` of one (file, sheet, code) are not kept; one
+    summary issue (same code and severity, no cell) right after the first ones says how many
+    more there are.
+    """
 
     issues: list[Issue] = field(default_factory=list)
+    _counts: dict[tuple[str, str, str], int] = field(default_factory=dict, repr=False,
+                                                     compare=False)
+    _summaries: dict[tuple[str, str, str], tuple[int, int]] = field(
+        default_factory=dict, repr=False, compare=False)
 
     def add(self, issue: Issue) -> None:
-        """Append one issue."""
-        self.issues.append(issue)
+        """Append one issue (or count it in its summary, see the class doc)."""
+        if not issue.cell:
+            self.issues.append(issue)
+            return
+        key = (issue.path, issue.real_sheet, issue.code)
+        count = self._counts.get(key, 0) + 1
+        self._counts[key] = count
+        if count <= MAX_ISSUES_PER_CODE:
+            self.issues.append(issue)
+            return
+        more = count - MAX_ISSUES_PER_CODE
+        if key not in self._summaries:
+            self._summaries[key] = (len(self.issues), issue.row)
+            self.issues.append(Issue(issue.file, issue.sheet, "", issue.row, "", issue.field,
+                                     issue.code, issue.severity, "", _MORE_HINT, issue.path,
+                                     issue.real_sheet))
+        index, first_row = self._summaries[key]
+        summary = self.issues[index]
+        # the one summary issue is updated in place: building a new Issue per dropped cell
+        # would cost as much as keeping it
+        object.__setattr__(summary, "message",
+                           f"工作表“{summary.sheet}”中另有 {more:,} 处同类问题（{issue.code}）"
+                           f"未逐个列出（第 {first_row} 行起）")
 
     def extend(self, issues: Iterable[Issue]) -> None:
-        """Append many issues."""
-        self.issues.extend(issues)
+        """Append many issues (see `add`)."""
+        for issue in issues:
+            self.add(issue)
 
     @property
     def errors(self) -> list[Issue]:
@@ -135,6 +176,10 @@ class Report:
     def valid(self) -> bool:
         """True when there is no 错误 (warnings allowed); decides exit code 0 vs 1."""
         return not self.errors
+
+
+_MORE_HINT = ("上面列出的同类问题多半是同一个原因（整列设成了数字格式、整块复制错位、表格下方有多余的行），"
+              "按提示改好后重新校验，会列出剩下的问题。")
 
 
 def file_issue(file: str, code: str, message: str, hint: str, severity: Severity = ERROR) -> Issue:

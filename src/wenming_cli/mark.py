@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .files import OutputError, write_atomic
-from .issues import Issue
+from .issues import REFUSED_CODES, Issue
 from .read import MARKED_SUFFIX
 
 ERROR_FILL = "FFC7CE"
@@ -51,9 +51,10 @@ def comment_text(issues: Iterable[Issue]) -> str:
     return "\n".join(f"【{i.severity}】{i.message}\n怎么改：{i.hint}" for i in ordered)
 
 
-def mark_workbook(path: Path, issues: list[Issue]) -> Path:
+def mark_workbook(path: Path, issues: list[Issue], target: Path | None = None) -> Path:
     """Write the highlighted copy of ``path`` for ``issues`` (those without a cell, or on a
-    sheet the workbook lacks, are skipped); returns the copy's path.
+    sheet the workbook lacks, are skipped) to ``target`` (default: `marked_path`); returns the
+    copy's path.
 
     Raises:
         MarkError: .xls or another format openpyxl cannot write, a file openpyxl cannot open,
@@ -73,15 +74,20 @@ def mark_workbook(path: Path, issues: list[Issue]) -> Path:
             cell = _target_cell(workbook[sheet], ref)
             if cell is not None:
                 _mark_cell(cell, found)
-        return _save_atomic(workbook, marked_path(path))
+        return _save_atomic(workbook, target or marked_path(path))
     finally:
         if getattr(workbook, "vba_archive", None) is not None:
             workbook.vba_archive.close()  # openpyxl leaves this in-memory zip open
 
 
-def mark_all(issues: list[Issue]) -> list[Path]:
+def mark_all(issues: list[Issue], moved: tuple[Path, Path] | None = None) -> list[Path]:
     """`mark_workbook` for every .xlsx/.xlsm file that has issues with a cell; files that are
     of another format, do not exist, or are highlighted copies themselves are skipped.
+
+    Args:
+        moved: (folder, elsewhere): copies of workbooks under ``folder`` are written to the same
+            relative place under ``elsewhere`` instead of beside them — the bundled sample data
+            lives in the installed package (site-packages), never a place to write.
 
     Returns: the copies written, in the order their files first appear in ``issues``.
     Raises:
@@ -91,8 +97,9 @@ def mark_all(issues: list[Issue]) -> list[Path]:
     from .read import is_skipped_file
 
     by_file: dict[str, list[Issue]] = defaultdict(list)
+    refused = {issue.path for issue in issues if issue.code in REFUSED_CODES}
     for issue in issues:
-        if issue.cell:
+        if issue.cell and issue.path not in refused:  # never open a refused workbook
             by_file[issue.path].append(issue)
     written: list[Path] = []
     failures: list[str] = []
@@ -101,8 +108,12 @@ def mark_all(issues: list[Issue]) -> list[Path]:
         if path.suffix.lower() not in MARKABLE_SUFFIXES or not path.is_file() \
                 or is_skipped_file(path):
             continue
+        target = None
+        if moved is not None and moved[0] in path.resolve().parents:
+            relative = path.resolve().relative_to(moved[0])
+            target = moved[1] / marked_path(relative)
         try:
-            written.append(mark_workbook(path, found))
+            written.append(mark_workbook(path, found, target))
         except MarkError as exc:
             failures.append(str(exc))
     if failures:

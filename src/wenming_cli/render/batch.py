@@ -44,7 +44,9 @@ def render_source(source: UnitSource, config: Config, out: Path, mask: bool,
             names = "、".join(sorted({Path(i.file).name for i in report.unreadable}))
             return Outcome(source.name, failure=f"{names} 无法读取，请先运行 wenming validate 处理")
         if set(unit.files) <= unit.empty:
-            return Outcome(source.name, failure="表格还没有填写数据")
+            from ..checks import UNIT_EMPTY
+
+            return Outcome(source.name, failure=UNIT_EMPTY)
         paths = render_unit(unit, config, out, mask=mask, label=label)
     except OutputError as exc:
         return Outcome(source.name, failure=str(exc))
