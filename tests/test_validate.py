@@ -198,7 +198,7 @@ def test_template_round_trip_headers_and_markers(tmp_path: Path, config: Config)
     assert book.sheet_names == ["填表说明", "队伍", "队员", "_wenming"]
     data = read_workbook(path)
     assert data is not None and data.spec.kind == "roster"
-    assert data.sheets["队员"].header_row == 2 and data.sheets["队员"].rows == []
+    assert data.sheets["队员"][0].header_row == 2 and data.sheets["队员"][0].rows == []
 
     from openpyxl import load_workbook
 
