@@ -245,7 +245,7 @@ def validate(
     jobs: JobsOption = 0,
 ) -> None:
     """校验 Excel 数据：列出每个问题（文件、工作表、单元格、怎么改），再给出“五有”对标情况。"""
-    from .output import print_checklist, print_issues, print_summary, result_json
+    from .output import print_checklist, print_issues, print_reading, print_summary, result_json
     from .units import discover
     from .validate import list_issues
 
@@ -259,7 +259,7 @@ def validate(
     for target in targets:
         if not target.exists():
             raise _fail(f"找不到 {target}。请检查路径或单位名称。")
-    sources = discover(targets)
+    sources = discover(targets, config)
     result = list_issues(sources, config, jobs=jobs)
     if not result.units:
         raise _fail(f"在 {'、'.join(map(str, targets))} 中没有找到 Excel 工作簿（.xlsx/.xls）。")
@@ -268,6 +268,7 @@ def validate(
         sys.stdout.write(result_json(result, checklists) + "\n")
     else:
         console.print(f"校验了 {len(result.units)} 个填报单位：" + "、".join(u.name for u in result.units))
+        print_reading(console, result.units)
         print_issues(console, result.report.issues)
         for checklist in checklists:
             print_checklist(console, checklist)
@@ -361,7 +362,7 @@ def report(
             from .units import discover
             from .validate import list_issues
 
-            listing = list_issues(discover([data_dir]), config, jobs=jobs, checklists=False,
+            listing = list_issues(discover([data_dir], config), config, jobs=jobs, checklists=False,
                                   rollups=True)
             if listing.report.unreadable:
                 names = "、".join(sorted({i.file for i in listing.report.unreadable}))
@@ -470,7 +471,7 @@ def _report_all(data_dir: Path, config: Any, out: Path, mask: bool, label: str,
     from .render.batch import Outcome, render_all
     from .units import discover
 
-    sources = discover([data_dir])
+    sources = discover([data_dir], config)
     if not sources:
         raise _fail(f"{data_dir} 中没有填报单位文件夹。")
     with Progress(console=err_console.real, transient=True) as progress:

@@ -283,6 +283,8 @@ def load_unit(source: UnitSource, config: Config, report: Report) -> UnitData:
         for model in spec.sheets:
             records: list[SheetRow] = []
             for data in workbook.sheets.get(model.sheet_name, []):
+                if model.sheet_name == "队员":
+                    _block_teams(unit, data, shown, report)
                 unit.columns[data.sheet_name] = data.columns if model.layout == "table" else {}
                 unit.form_cells[data.sheet_name] = data.form_cells
                 unit.sheet_names.setdefault(model.sheet_name, []).append(data.sheet_name)
@@ -291,7 +293,6 @@ def load_unit(source: UnitSource, config: Config, report: Report) -> UnitData:
                 unit.reading.append(_summary(shown, data, read))
                 records.extend(read)
             _store(unit, model, records)
-        _block_teams(unit, workbook, shown, report)
         _footer_checks(unit, workbook, shown, report)
     if not source.partial and not unreadable:
         for spec in WORKBOOKS:
@@ -326,38 +327,36 @@ def _store(unit: UnitData, model: type[SheetRow], records: list[Any]) -> None:
         setattr(unit, model.attribute, records)
 
 
-def _block_teams(unit: UnitData, workbook: WorkbookData, shown: str, report: Report) -> None:
-    """A roster pasted team by team: under a block title that names a team of sheet 队伍, the
-    people whose 所属队伍 is blank belong to that team (a warning per block says so); a count in
-    the title (``（49人）``) that differs from the rows under it is a warning."""
-    if workbook.spec.kind != "roster":
-        return
-    teams = {t.name for t in unit.teams if t.name}
-    by_row = {(p.sheet, p.row): i for i, p in enumerate(unit.volunteers)}
-    for data in workbook.sheets.get("队员", []):
-        for block in data.blocks:
-            name = block_team(block.title)
-            team = name if name in teams else next(
-                (t for t in sorted(teams, key=len, reverse=True) if t and t in name), "")
-            people = [by_row[(data.sheet_name, r)] for r in block.rows
-                      if (data.sheet_name, r) in by_row]
-            stated = _title_count(block.title)
-            if stated is not None and stated != len(people):
-                report.add(Issue(shown, data.sheet_name, f"A{block.row}", block.row, "A", "",
-                                 "block-count-mismatch", WARNING,
-                                 f"标题“{block.title}”写的是 {stated} 人，标题下实际读到 {len(people)} 人",
-                                 "请核对这一段名单是否有漏填、多填，或改正标题中的人数。"))
-            blank = [i for i in people if not unit.volunteers[i].team]
-            if not team or not blank:
-                continue
-            for i in blank:
-                unit.volunteers[i] = unit.volunteers[i].model_copy(update={"team": team})
-            column = data.columns.get("team")
-            letter = column_letter(column) if column is not None else ""
+def _block_teams(unit: UnitData, data: SheetData, shown: str, report: Report) -> None:
+    """A roster pasted team by team (sheet ``data`` of model 队员, before it is parsed): under a
+    block title that names a team of sheet 队伍 (read already), the people whose 所属队伍 is
+    blank belong to that team (a warning per block says so); a count in the title (``（49人）``)
+    that differs from the rows under it is a warning."""
+    teams = sorted((t.name for t in unit.teams if t.name), key=len, reverse=True)
+    column = data.columns.get("team")
+    values = {row: cells for row, cells in data.rows}
+    for block in data.blocks:
+        stated = _title_count(block.title)
+        if stated is not None and stated != len(block.rows):
+            report.add(Issue(shown, data.sheet_name, f"A{block.row}", block.row, "A", "",
+                             "block-count-mismatch", WARNING,
+                             f"标题“{block.title}”写的是 {stated} 人，标题下实际读到 {len(block.rows)} 人",
+                             "请核对这一段名单是否有漏填、多填，或改正标题中的人数。"))
+        name = block_team(block.title)
+        team = name if name in teams else next((t for t in teams if t in name), "")
+        if not team or column is None:
+            continue
+        blank = [values[r] for r in block.rows
+                 if len(values[r]) <= column or not cells.clean_text(values[r][column])]
+        for row in blank:
+            row.extend([None] * (column + 1 - len(row)))
+            row[column] = team
+        if blank:
+            letter = column_letter(column)
             report.add(Issue(shown, data.sheet_name, f"A{block.row}", block.row, "A",
                              "所属队伍", "team-from-title", WARNING,
                              f"标题“{block.title}”下有 {len(blank)} 人没有填所属队伍，已计入“{team}”",
-                             f"请在{letter or '所属队伍'}列逐行填上所属队伍，以免移动行后归错队伍。"))
+                             f"请在 {letter} 列逐行填上所属队伍，以免移动行后归错队伍。"))
 
 
 _TITLE_COUNT = re.compile(r"[（(]([0-9]+)(?:人|名)?[)）]$")

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .criteria import Checklist
 from .figures import format_rate
 from .issues import Issue
+from .read import SheetSummary
+from .units import UnitData
 from .validate import Listing
 
 if TYPE_CHECKING:
@@ -65,10 +68,50 @@ def result_json(result: Listing, checklists: list[Checklist]) -> str:
         "errors": len(report.errors),
         "warnings": len(report.warnings),
         "units": [u.name for u in result.units],
+        "reading": [{"unit": u.name, **line.to_dict()} for u in result.units for line in u.reading],
         "issues": [i.to_dict() for i in report.issues],
         "checklists": [checklist_dict(c) for c in checklists],
     }
     return json.dumps(payload, ensure_ascii=False)
+
+
+def reading_lines(units: list[UnitData]) -> list[str]:
+    """The reading summary as plain lines: for one unit every sheet read, per workbook
+    (``  队员：300 人（跳过：合计行 1、空行 3）``); for several units one line per unit with the
+    records of each model and the rows skipped."""
+    lines: list[str] = []
+    if len(units) == 1:
+        unit = units[0]
+        by_file: dict[str, list[SheetSummary]] = defaultdict(list)
+        for line in unit.reading:
+            by_file[line.file].append(line)
+        for file, found in by_file.items():
+            lines.append(f"{Path(file).name}：" + "；".join(line.text() for line in found))
+        return lines
+    for unit in units:
+        totals: dict[str, list[Any]] = {}
+        skipped: Counter[str] = Counter()
+        for line in unit.reading:
+            if line.form:
+                continue
+            entry = totals.setdefault(line.model, [0, line.counted_as])
+            entry[0] += line.records
+            skipped.update(dict(line.skipped))
+        text = "、".join(f"{model} {n} {word}" for model, (n, word) in totals.items()) or "没有读到数据"
+        if skipped:
+            text += "（跳过：" + "、".join(f"{r} {n}" for r, n in skipped.items()) + "）"
+        lines.append(f"{unit.name}：{text}")
+    return lines
+
+
+def print_reading(console: Console, units: list[UnitData]) -> None:
+    """`reading_lines` under a heading, so that a clerk can check the tool saw what they wrote."""
+    lines = reading_lines(units)
+    if not lines:
+        return
+    console.print("读取情况（请核对与表格中的行数是否一致）：")
+    for line in lines:
+        console.print("  " + line, markup=False, highlight=False)
 
 
 def print_issues(console: Console, issues: list[Issue]) -> None:

@@ -647,6 +647,8 @@ FOOTER_SIGNATURES = ("填表人", "填报人", "制表人", "制表", "审核人
 """… or one of these: signatures, dates and notes under a table."""
 _COUNT = re.compile(r"([0-9]+)\s*(人|名|支|场|次|个|项)(?!次)")
 _TITLE_COUNT = re.compile(r"[（(]\s*[0-9]+\s*(人|名)?\s*[)）]\s*$")
+_TITLE_TAIL = re.compile(r"[（(][^）)]{1,6}[)）]$")
+"""'…名单（续）', '…（二）': a bracketed tail no person's name has."""
 _BLOCK_WORDS = ("队", "组", "社区", "村", "街道", "镇", "站", "所", "中心", "单位", "第", "一览", "名单",
                 "花名册", "季度", "月")
 
@@ -770,7 +772,7 @@ def _row_kind(values: list[object], merged_across: bool, header_keys: dict[int, 
         if type(first) is str:
             text = _compact(first)
             if merged_across or first_col == seq_col or _TITLE_COUNT.search(text) \
-                    or (len(text) >= 6 and text.endswith(_BLOCK_WORDS)):
+                    or (len(text) >= 6 and (text.endswith(_BLOCK_WORDS) or _TITLE_TAIL.search(text))):
                 return SKIP_TITLE
     return None
 

@@ -85,7 +85,7 @@ def _last_modified(source: UnitSource) -> datetime | None:
 def collect_status(data_dir: Path, config: Config, jobs: int = 0) -> list[UnitStatus]:
     """The status of every expected unit (plus folders not in the config), phone-list first;
     the units are read in ``jobs`` processes (0: `validate.auto_jobs`)."""
-    sources = {s.name: s for s in discover([data_dir])} if data_dir.is_dir() else {}
+    sources = {s.name: s for s in discover([data_dir], config)} if data_dir.is_dir() else {}
     found = list(sources.values())
     result = list_issues(found, config, jobs=jobs, checklists=False)
     counts: dict[str, list[int]] = {}
