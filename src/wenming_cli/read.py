@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -195,6 +195,19 @@ class SheetSummary:
 def header_key(text: object) -> str:
     """Normalised header: no spaces (any width), full-width brackets, no （必填） and no leading or
     trailing ``*``/``＊``/``※``."""
+    if type(text) is str:
+        return _header_key(text) if len(text) <= MAX_HEADER_LENGTH else text
+    return _EDGE_MARKS.sub("", normalise_key(clean_text(text)))
+
+
+MAX_HEADER_LENGTH = 40
+"""Longer cell texts are never headers (the longest, 是否在全国志愿服务信息系统注册（必填）, has 21)."""
+
+
+@lru_cache(maxsize=4096)
+def _header_key(text: str) -> str:
+    # the header search looks at the first 30 rows of every sheet for every model: the same
+    # texts over and over (205,000 calls for the benchmark county, 1.2 s uncached)
     return _EDGE_MARKS.sub("", normalise_key(clean_text(text)))
 
 
@@ -264,27 +277,34 @@ class _Match:
     extra: tuple[str, ...] = ()
 
 
-def _table_match(rows: list[list[object]], model: type[SheetRow], limit: int) -> _Match:
-    """The best header row of ``model`` among the first ``limit`` rows."""
+def header_keys(rows: list[list[object]], limit: int) -> list[list[str]]:
+    """`header_key` of every short text cell of the first ``limit`` rows ('' elsewhere): what
+    the header search of every model looks at, computed once per sheet."""
+    return [[_header_key(v) if type(v) is str and v and len(v) <= MAX_HEADER_LENGTH else ""
+             for v in row] for row in rows[:limit]]
+
+
+def _table_match(keys: list[list[str]], model: type[SheetRow]) -> _Match:
+    """The best header row of ``model`` among the rows of ``keys`` (`header_keys`)."""
     index = _all_indexes()[model]
+    fields, weights, extras = index.fields, index.weights, index.extra
     best = _Match(model, 0.0)
-    for r, row in enumerate(rows[:limit]):
+    for r, row in enumerate(keys):
         found: dict[str, int] = {}
         texts: list[tuple[float, str]] = []
         extra: list[str] = []
         score = 0.0
-        for c, value in enumerate(row):
-            if type(value) is not str or not value:
+        for c, key in enumerate(row):
+            if not key:
                 continue
-            key = header_key(value)
-            name = index.fields.get(key)
+            name = fields.get(key)
             if name is not None and name not in found:
                 found[name] = c
-                weight = index.weights[key]
+                weight = weights[key]
                 score += weight
                 texts.append((weight, key))
-            elif key in index.extra:
-                score += index.extra[key]
+            elif key in extras:
+                score += extras[key]
                 extra.append(key)
         if len(found) >= 2 and score > best.score:
             decided = tuple(text for _, text in sorted(texts, key=lambda t: -t[0]))
@@ -292,16 +312,14 @@ def _table_match(rows: list[list[object]], model: type[SheetRow], limit: int) ->
     return best
 
 
-def _form_match(rows: list[list[object]], model: type[SheetRow]) -> _Match:
+def _form_match(keys: list[list[str]], model: type[SheetRow]) -> _Match:
     """The column holding most of ``model``'s 项目 labels (the 项目 | 内容 pair may sit anywhere:
     behind an index column written by pandas, after an extra column, under a title)."""
-    index = _all_indexes()[model]
+    fields = _all_indexes()[model].fields
     per_column: dict[int, dict[str, int]] = {}
-    for r, row in enumerate(rows[:FORM_SEARCH_ROWS]):
-        for c, value in enumerate(row[:FORM_SEARCH_COLUMNS]):
-            if type(value) is not str or not value:
-                continue
-            name = index.fields.get(header_key(value))
+    for r, row in enumerate(keys[:FORM_SEARCH_ROWS]):
+        for c, key in enumerate(row[:FORM_SEARCH_COLUMNS]):
+            name = fields.get(key) if key else None
             if name is not None:
                 per_column.setdefault(c, {}).setdefault(name, r)
     if not per_column:
@@ -313,9 +331,10 @@ def _form_match(rows: list[list[object]], model: type[SheetRow]) -> _Match:
     return _Match(model, 2.0 * len(found), column, found, decided)
 
 
-def _match(rows: list[list[object]], model: type[SheetRow], limit: int = HEADER_SEARCH_ROWS
-           ) -> _Match:
-    return _form_match(rows, model) if model.layout == "form" else _table_match(rows, model, limit)
+def _match(keys: list[list[str]], model: type[SheetRow]) -> _Match:
+    if model.layout == "form":
+        return _form_match(keys, model)
+    return _table_match(keys[:HEADER_SEARCH_ROWS], model)
 
 
 # ---------------------------------------------------------------- open and read sheets
@@ -332,6 +351,14 @@ class _Book:
     cache: dict[str, list[list[object]]] = field(default_factory=dict)
     merged: dict[str, set[int]] = field(default_factory=dict)
     """Sheet → 0-based rows holding a cell merged across columns."""
+    keys: dict[str, list[list[str]]] = field(default_factory=dict)
+
+    def header_keys(self, name: str) -> list[list[str]]:
+        """`header_keys` of sheet ``name``'s first rows (kept)."""
+        if name not in self.keys:
+            self.keys[name] = header_keys(_sheet_rows(self, name),
+                                          max(HEADER_SEARCH_ROWS, FORM_SEARCH_ROWS))
+        return self.keys[name]
 
 
 def _open(path: Path, shown: str) -> _Book:
@@ -438,11 +465,11 @@ class _Candidates:
 
 
 def _candidates(book: _Book, sheet: str) -> _Candidates:
-    rows = _sheet_rows(book, sheet)
+    keys = book.header_keys(sheet)
     found: list[tuple[float, _Match]] = []
     for spec in WORKBOOKS:
         for model in spec.sheets:
-            match = _match(rows, model)
+            match = _match(keys, model)
             if match.score >= (MIN_TABLE_SCORE if model.layout == "table" else 4.0):
                 found.append((_evidence(sheet, model, match), match))
     found.sort(key=lambda item: -item[0])
@@ -580,7 +607,7 @@ def _absent(book: _Book, model: type[SheetRow], sheets: list[str]) -> Issue:
                      f"请从模板中复制“{name}”工作表，或把对应的工作表改名为“{name}”。")
     rows = _sheet_rows(book, same)
     if model.layout == "table":
-        deep = _table_match(rows, model, DEEP_HEADER_ROWS)
+        deep = _table_match(header_keys(rows, DEEP_HEADER_ROWS), model)
         if deep.header >= HEADER_SEARCH_ROWS:
             return Issue(shown, same, f"A{deep.header + 1}", deep.header + 1, "A", "",
                          "header-not-found", ERROR,
@@ -598,7 +625,7 @@ def _read_sheet(book: _Book, model: type[SheetRow], sheet_name: str,
     shown = book.shown
     scan = book.scans.get(sheet_name, SheetScan())
     rows = _sheet_rows(book, sheet_name)
-    match = _match(rows, model)
+    match = _match(book.header_keys(sheet_name), model)
     if match.score <= 0 or (model.layout == "table" and match.header < 0):
         issues.append(_absent(book, model, [sheet_name]))
         return None
@@ -686,19 +713,19 @@ def classify_rows(rows: list[list[object]], model: type[SheetRow], header: int,
     ``skipped``; blank rows are counted up to the last non-blank one.
     """
     index = _all_indexes()[model]
-    header_keys = {c: key for c, value in enumerate(rows[header]) if type(value) is str
+    head = {c: key for c, value in enumerate(rows[header]) if type(value) is str
                    and (key := header_key(value)) in index.fields}
     numeric = {c: name for name, c in columns.items()
                if model.column(name).kind in ("int", "number")}
     seq_col = columns.get("seq", -1)
-    starts = frozenset({key[0] for key in header_keys.values()} | set("*＊※"))
+    starts = frozenset({key[0] for key in head.values()} | set("*＊※"))
     data = SheetData(model, header + 1, dict(columns), [])
     data.above_header = sum(1 for row in rows[:header] if _first_filled(row) is not None)
     blanks = 0
     block: Block | None = None
     for r in range(header + 1, len(rows)):
         values = rows[r]
-        reason = _row_kind(values, r in merged, header_keys, starts, seq_col)
+        reason = _row_kind(values, r in merged, head, starts, seq_col)
         if reason is None:
             data.skipped[SKIP_BLANK] += blanks
             blanks = 0
@@ -740,6 +767,12 @@ def _row_kind(values: list[object], merged_across: bool, header_keys: dict[int, 
 
     Cheap for the usual record (a 序号 number, then a name): it stops at the second filled cell.
     """
+    if len(values) > 2:  # the usual record: a 序号 number, a name, a third value
+        first, second, third = values[0], values[1], values[2]
+        if (type(first) is float or type(first) is int) and type(second) is str and second \
+                and second[0] not in _FOOTER_STARTS and second[0] not in header_starts \
+                and third is not None and third != "":
+            return None
     filled: list[tuple[int, object]] = []
     for c, value in enumerate(values):
         if value is None or value == "" or (type(value) is str and not value.strip()):
