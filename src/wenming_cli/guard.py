@@ -227,7 +227,7 @@ def _inspect_zip(path: Path, shown: str) -> dict[str, SheetScan]:
             if other:
                 raise UnreadableFile(file_issue(
                     shown, "file-format-unsupported",
-                    f"这是{other}文件（只是扩展名写成了{path.suffix or '空'}），不是 Excel 工作簿",
+                    f"这其实是{other}，只是扩展名写成了 {path.suffix or '（无）'}，不是 Excel 工作簿，读不了",
                     _SAVE_AS_HINT))
             for info in infos:
                 _check_part(zf, info, shown)
@@ -238,9 +238,9 @@ def _inspect_zip(path: Path, shown: str) -> dict[str, SheetScan]:
 
 
 _OPEN_DOCUMENT_KINDS = {
-    "application/vnd.oasis.opendocument.spreadsheet": "ODS 表格（LibreOffice/WPS 的开放文档格式）",
-    "application/vnd.oasis.opendocument.text": "ODT 文字文档",
-    "application/vnd.oasis.opendocument.presentation": "ODP 演示文稿",
+    "application/vnd.oasis.opendocument.spreadsheet": "一个 ODS 表格（LibreOffice/WPS 的开放文档格式）",
+    "application/vnd.oasis.opendocument.text": "一个 ODT 文字文档",
+    "application/vnd.oasis.opendocument.presentation": "一个 ODP 演示文稿",
 }
 
 
@@ -258,15 +258,15 @@ def _other_format(zf: zipfile.ZipFile) -> str:
             if kind.startswith(prefix):
                 return label
         if kind.startswith("application/vnd.oasis.opendocument"):
-            return "开放文档（ODF）"
+            return "一个开放文档（ODF）"
     if "Index/Document.iwa" in names or any(n.startswith("Index/") and n.endswith(".iwa")
                                             for n in names):
-        return "苹果 Numbers 表格"
+        return "一个苹果 Numbers 表格"
     if not any(n.startswith("xl/") for n in names):
         if any(n.startswith("word/") for n in names):
-            return "Word 文档（.docx）"
+            return "一个 Word 文档（.docx）"
         if any(n.startswith("ppt/") for n in names):
-            return "PowerPoint 演示文稿（.pptx）"
+            return "一个 PowerPoint 演示文稿（.pptx）"
     return ""
 
 
