@@ -19,12 +19,12 @@ from typing import Any
 from . import cells
 from .cells import Problem
 from .config import Config
+from .guard import UnreadableFile
 from .issues import ERROR, WARNING, Issue, Report, Severity, column_letter, file_issue
 from .read import (
     SKIP_REASONS,
     SheetData,
     SheetSummary,
-    UnreadableFile,
     WorkbookData,
     block_team,
     is_formula_cell,

@@ -33,9 +33,6 @@ from typing import Any
 
 from .cells import clean_text, normalise_key
 from .guard import (
-    MAX_SHEET_CELLS,
-    MAX_UNCOMPRESSED_BYTES,
-    SAVE_AS_SUFFIXES,
     SheetScan,
     UnreadableFile,
     broken_file,
@@ -182,8 +179,9 @@ class SheetSummary:
             line = f"{self.sheet}：{self.records} {self.counted_as}"
         if self.sheet != self.model:
             line += f"（按“{self.model}”读取）"
-        if self.skipped:
-            line += "（跳过：" + "、".join(f"{reason} {n}" for reason, n in self.skipped) + "）"
+        shown = [(reason, n) for reason, n in self.skipped if reason != SKIP_EXAMPLE]
+        if shown:  # the template's own 示例 row is not worth a word
+            line += "（跳过：" + "、".join(f"{reason} {n}" for reason, n in shown) + "）"
         return line
 
     def to_dict(self) -> dict[str, Any]:
@@ -900,7 +898,6 @@ def is_formula_cell(sheet: SheetData, field_name: str, row: int) -> bool:
 
 
 __all__ = [
-    "EXCEL_SUFFIXES", "MAX_SHEET_CELLS", "MAX_UNCOMPRESSED_BYTES", "SAVE_AS_SUFFIXES",
-    "SheetData", "UnreadableFile", "WorkbookData", "classify_rows", "is_formula_cell",
-    "is_skipped_file", "read_workbook",
+    "EXCEL_SUFFIXES", "SKIP_REASONS", "SheetData", "SheetSummary", "WorkbookData", "block_team",
+    "classify_rows", "header_key", "is_formula_cell", "is_skipped_file", "read_workbook",
 ]

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import Config, Town
-from .read import EXCEL_SUFFIXES, SAVE_AS_SUFFIXES, SheetSummary, is_skipped_file
+from .guard import SAVE_AS_SUFFIXES
+from .read import EXCEL_SUFFIXES, SheetSummary, is_skipped_file
 from .schema import Activity, Project, SelfAssessment, Site, Summary, Team, UnitInfo, Volunteer
 
 PHOTO_DIR = "图片资料"
