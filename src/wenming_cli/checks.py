@@ -50,7 +50,7 @@ def at(unit: UnitData, record: SheetRow, field_name: str, code: str, severity: S
     cell = f"{letter}{row}" if letter and row else ""
     header = record.column(field_name).header
     return Issue(str(path or unit.folder), sheet, cell, row, letter, header, code, severity,
-                 message, hint)
+                 message, hint, unit.name)
 
 
 def where(first: SheetRow, record: SheetRow) -> str:

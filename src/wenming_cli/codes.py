@@ -31,7 +31,7 @@ ISSUE_CODES: dict[str, tuple[str, str]] = {
     "footer-total-mismatch": ("警告", "合计行写的总数与表中实际读到的行数（或合计）不一致，核对是否漏行。"),
     "team-from-title": ("警告", "名单按队伍分段、所属队伍没填，已按段标题计入该队伍；建议逐行填写。"),
     "block-count-mismatch": ("警告", "分段标题写的人数与标题下实际的人数不一致。"),
-    "formula-no-value": ("错误", "公式还没有计算出值（必填列为错误，其余为警告）：用 WPS/Excel 打开后保存一次。"),
+    "formula-no-value": ("错误或警告", "公式还没有计算出值（必填列为错误，其余为警告）：用 WPS/Excel 打开后保存一次。"),
     # cells
     "required-missing": ("错误", "必填项没有填写。"),
     "enum-invalid": ("错误", "不是下拉列表中的值，提示中列出了可选值。"),
@@ -67,6 +67,12 @@ ISSUE_CODES: dict[str, tuple[str, str]] = {
     "assessment-missing": ("警告", "评估项目没有填写自评情况，报告中会显示【请补充】。"),
     "summary-missing": ("警告", "“小结”表某部分没有填写，半年小结中会显示【请补充】。"),
 }
+
+
+SEVERITY_OF: dict[str, str] = {code: severity for code, (severity, _) in ISSUE_CODES.items()
+                               if severity in ("错误", "警告")}
+"""The fixed severity of every code but those whose severity depends on the cell
+(formula-no-value: 错误 in a required column): `issues.Issue` takes it from here."""
 
 
 def codes_markdown() -> str:

@@ -20,7 +20,16 @@ from . import cells
 from .cells import Problem
 from .config import Config
 from .guard import UnreadableFile
-from .issues import ERROR, WARNING, Issue, Report, Severity, column_letter, file_issue
+from .issues import (
+    ERROR,
+    WARNING,
+    Issue,
+    Report,
+    Severity,
+    column_letter,
+    file_issue,
+    stamp_unit,
+)
 from .read import (
     SKIP_REASONS,
     SheetData,
@@ -247,7 +256,15 @@ def _read_all(source: UnitSource, report: Report) -> tuple[dict[str, WorkbookDat
 
 
 def load_unit(source: UnitSource, config: Config, report: Report) -> UnitData:
-    """Read and parse every workbook of one unit; all problems go to ``report``."""
+    """Read and parse every workbook of one unit; all problems go to ``report``, each marked
+    with the unit's name (`Issue.unit`)."""
+    own = Report()
+    unit = _load(source, config, own)
+    report.extend(stamp_unit(own.issues, unit.name))
+    return unit
+
+
+def _load(source: UnitSource, config: Config, report: Report) -> UnitData:
     unit = new_unit(source, config)
     if source.unreadable:
         report.add(file_issue(str(source.folder), "file-unreadable",

@@ -66,12 +66,6 @@ class UnitData:
         return self.folder / PHOTO_DIR
 
 
-def owns_file(unit: UnitData, file: str) -> bool:
-    """True when an issue's ``file`` is ``unit``'s folder or a file directly in it."""
-    path = Path(file)
-    return path == unit.folder or path.parent == unit.folder
-
-
 def _workbook_files(folder: Path) -> list[Path]:
     return sorted(
         p
