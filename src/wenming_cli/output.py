@@ -196,3 +196,33 @@ def print_status(console: Console, statuses: list[UnitStatus], config: Config) -
     todo = [s for s in statuses if s.state in PHONE_STATES]
     console.print(f"应报 {len(statuses)} 个，已报 {sum(s.present and s.filled for s in statuses)} 个；"
                   f"需要电话联系 {len(todo)} 个。")
+
+
+def print_units(console: Console, result: Listing) -> None:
+    """Several units: one row per unit (worst first: counts, commonest problems, 五有 counts),
+    then per unit its problems grouped by code with the first cells and the hint once
+    (`problems`). Not a terminal (piped to a file): plain tab-separated lines, no table."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from .problems import SUMMARY_HEADERS, summary_rows, unit_lines, unit_problems
+
+    counts = {c.unit: (c.count("达标"), c.count("待完善"), c.count("缺项")) for c in result.checklists}
+    entries = unit_problems(result.report.issues, [u.name for u in result.units], counts)
+    rows = summary_rows(entries)
+    title = "各单位情况（问题多的排在前面）"
+    if console.is_terminal:
+        table = Table(title=title, title_justify="left")
+        for header in SUMMARY_HEADERS:
+            table.add_column(header, overflow="fold")
+        for row in rows:
+            table.add_row(*(Text(value) for value in row))
+        console.print(table)
+    else:
+        lines = [title, *("\t".join(row) for row in [SUMMARY_HEADERS, *rows])]
+        console.file.write("\n".join(lines) + "\n")  # raw: rich would expand the tabs
+    for entry in entries:
+        if entry.groups:
+            console.print("", markup=False)
+            for line in unit_lines(entry):
+                console.print(line, markup=False, highlight=False, soft_wrap=True)
