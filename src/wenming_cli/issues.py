@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from .codes import SEVERITY_OF
 from .privacy import redact
 
 Severity = Literal["错误", "警告"]
@@ -55,9 +56,10 @@ class Issue:
         severity: '错误' or '警告'.
         message: what is wrong, in Chinese; personal data masked.
         hint: how to fix it, in Chinese.
+        unit: the 填报单位 (folder) the problem belongs to; set by the loader (`stamp_unit`).
         path: the file's real path (not shown, not in JSON): ``file`` is masked like every
-            shown field (a workbook may be named 花名册_<身份证号>.xlsx), ``--mark`` and the
-            per-unit counts need the file itself.
+            shown field (a workbook may be named 花名册_<身份证号>.xlsx), ``--mark`` needs the
+            file itself.
         real_sheet: the sheet's real name, for the same reason (a sheet 队员<身份证号>).
     """
 
@@ -71,6 +73,7 @@ class Issue:
     severity: Severity
     message: str
     hint: str
+    unit: str = ""
     path: str = dataclasses.field(default="", repr=False, compare=False)
     real_sheet: str = dataclasses.field(default="", repr=False, compare=False)
 
@@ -85,6 +88,10 @@ class Issue:
             masked = redact(value)
             if masked is not value:
                 object.__setattr__(self, name, masked)
+        # the code registry decides the severity (README's table is made from it), not the caller
+        fixed = SEVERITY_OF.get(self.code)
+        if fixed is not None and fixed != self.severity:
+            object.__setattr__(self, "severity", fixed)
 
     @property
     def is_error(self) -> bool:
@@ -102,7 +109,8 @@ class Issue:
         """JSON-ready dict with the stable field names of DESIGN §5."""
         return {"file": self.file, "sheet": self.sheet, "cell": self.cell, "row": self.row,
                 "column": self.column, "field": self.field, "code": self.code,
-                "severity": self.severity, "message": self.message, "hint": self.hint}
+                "severity": self.severity, "message": self.message, "hint": self.hint,
+                "unit": self.unit}
 
 
 MAX_ISSUES_PER_CODE = 200
@@ -142,8 +150,8 @@ class Report:
         if key not in self._summaries:
             self._summaries[key] = (len(self.issues), issue.row)
             self.issues.append(Issue(issue.file, issue.sheet, "", issue.row, "", issue.field,
-                                     issue.code, issue.severity, "", _MORE_HINT, issue.path,
-                                     issue.real_sheet))
+                                     issue.code, issue.severity, "", _MORE_HINT, issue.unit,
+                                     issue.path, issue.real_sheet))
         index, first_row = self._summaries[key]
         summary = self.issues[index]
         # the one summary issue is updated in place: building a new Issue per dropped cell
@@ -185,3 +193,12 @@ _MORE_HINT = ("上面列出的同类问题多半是同一个原因（整列设�
 def file_issue(file: str, code: str, message: str, hint: str, severity: Severity = ERROR) -> Issue:
     """An issue about a whole file or folder (no sheet, no cell)."""
     return Issue(file, "", "", 0, "", "", code, severity, message, hint)
+
+
+def stamp_unit(issues: Iterable[Issue], unit: str) -> list[Issue]:
+    """``issues`` marked as ``unit``'s, in place (an Issue is frozen for everyone but the loader
+    that owns it: rebuilding 6,000 county issues would redact every message a second time)."""
+    out = list(issues)
+    for issue in out:
+        object.__setattr__(issue, "unit", unit)
+    return out
