@@ -195,6 +195,18 @@ def init_templates(
     console.print("填好后运行：wenming validate " + str(out))
 
 
+def _mark_jobs(jobs: int, units: int) -> int:
+    """Processes for ``--mark``: as asked, or for several units one per core (at most 4)."""
+    if jobs:
+        return jobs
+    import os
+
+    from .validate import MAX_AUTO_JOBS
+
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, min(cores or 1, MAX_AUTO_JOBS)) if units > 1 else 1
+
+
 def _problem_lists(result: Any, xlsx: Path | None, split: bool, out: Path,
                    csv: bool) -> list[Path]:
     """Write the problem lists asked for (``--xlsx``, ``--split``) or, for several units shown
@@ -223,12 +235,12 @@ def _problem_lists(result: Any, xlsx: Path | None, split: bool, out: Path,
     return []
 
 
-def _mark(issues: list[Any], out: Any) -> None:
+def _mark(issues: list[Any], out: Any, jobs: int = 1) -> None:
     """Write the highlighted ``…_问题标注.xlsx`` copies and say where they are."""
     from .mark import MarkError, mark_all
 
     try:
-        written = mark_all(issues)
+        written = mark_all(issues, jobs)
     except MarkError as exc:
         written = exc.written
         err_console.print(f"[red]错误：[/]{exc}")
@@ -330,7 +342,8 @@ def validate(
     for path in written:
         shown.print(f"完整问题清单：{path}", markup=False, highlight=False)
     if mark:
-        _mark(result.report.issues, err_console if output_format is OutputFormat.json else console)
+        _mark(result.report.issues, err_console if output_format is OutputFormat.json else console,
+              _mark_jobs(jobs, len(result.units)))
     if result.report.unreadable:
         raise typer.Exit(EXIT_USAGE)
     raise typer.Exit(EXIT_OK if result.report.valid else EXIT_DATA_ERRORS)
