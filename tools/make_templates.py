@@ -12,7 +12,8 @@ unchanged tree gives byte-identical files.  Usage::
 Context contract of 自评报告.docx (all values already masked; rendered with autoescape)::
 
     title, opening, signature, report_date: str
-    basic, problems, measures: list[str]
+    basic: list[str]
+    problems, measures: list[RichText]   (``{{r p }}``; placeholders highlighted)
     dimensions: list[{heading: str, paragraphs: list[str]}]
     teams: list[{seq, name, category, level, village, leader, phone, registered}]
     volunteers: list[{seq, name, gender, id_card, politics, phone, team, village,
@@ -178,7 +179,7 @@ def build_body(doc: DocumentObject) -> None:
             para(doc, "{%p endif %}")
             para(doc, "{%p endfor %}")
         else:
-            loop(doc, items, "p")
+            rich_loop(doc, items, "p")  # a problem may hold a 【请补充：…】 placeholder
     para(doc).paragraph_format.keep_with_next = True
     note = para(doc, "", g.STYLE_ANNEX_NOTE)
     for number, (key, _var, _cols) in enumerate(ANNEXES, start=1):

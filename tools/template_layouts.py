@@ -14,14 +14,14 @@ Both are GB/T 9704 documents built with :mod:`wenming_cli.render.gbt9704`.  Cont
         sections: list[{heading: str, paragraphs: list[RichText]}]    五、… (``{{r p }}``)
 
     全县汇总.docx
-        title, opening, signature, report_date, annex_title: str
+        title, opening, signature, report_date, annex_title, annex_note: str
         overview, findings, minzheng, problems, measures, not_submitted: list[str]
         chart: docxtpl.InlineImage | ''                               after 一、总体情况
         key_projects: list[{seq, unit, name, type, field, team}]      after the 民政局 section
-        towns: list[{seq, name, stations, villages, coverage, teams, teams_8n, volunteers,
+        towns: list[{seq, name, stations, villages, covered, coverage, teams, teams_8n, volunteers,
                      registered, activities, projects, general, special, mutual, met,
                      pending, missing, problems, handed_in}]          landscape annex table
-        totals: {stations, villages, coverage, teams, volunteers, registered, activities,
+        totals: {stations, villages, covered, coverage, teams, volunteers, registered, activities,
                  projects, general, special, mutual, met, pending, missing, problems}
 
 ``sections[].paragraphs`` must be docxtpl ``RichText`` values: an ``{{r }}`` tag drops its
@@ -244,7 +244,8 @@ TOWNS: list[Column] = [
     ("序号", "seq", 8, C),
     ("镇（街道）", "name", 19, C),
     ("实践站", "stations", 11, C),
-    ("村\n（社区）", "villages", 14, C),
+    ("村\n（社区）", "villages", 12, C),
+    ("已建站\n村（社区）", "covered", 15, C),
     ("覆盖率", "coverage", 14, C),
     ("队伍", "teams", 9, C),
     ("“8+N”\n类别", "teams_8n", 12, C),
@@ -261,7 +262,7 @@ TOWNS: list[Column] = [
     ("问题数", "problems", 11, C),
     ("是否\n报送", "handed_in", 9, C),
 ]
-TOWN_GROUPS = [("", 1)] * 10 + [("志愿服务项目（个）", 4), ("“五有”评估（项）", 3)] + [("", 1)] * 2
+TOWN_GROUPS = [("", 1)] * 11 + [("志愿服务项目（个）", 4), ("“五有”评估（项）", 3)] + [("", 1)] * 2
 #: 合计 across 序号 and 镇（街道）; no total for “8+N”类别 and 是否报送.
 TOWN_TOTAL: list[str | None] = ["合计", None] + [
     "" if field in ("teams_8n", "handed_in") else f"{{{{ totals.{field} }}}}"
@@ -306,4 +307,6 @@ def build_county_summary(doc: DocumentObject) -> None:
         doc, "towns", "t", TOWNS, total=TOWN_TOTAL, groups=TOWN_GROUPS, small=True
     )
     g.set_table_cell_margins(table, Mm(0.7), Mm(0.7))
+    # what the 合计 row counts (the handed-in towns; volunteers once per ID), under the table
+    para(doc, "{{ annex_note }}", g.STYLE_TABLE_TEXT_SMALL).alignment = L
     tail(doc)

@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from ..config import Config
-from ..criteria import Checklist
+from ..criteria import Checklist, ItemResult
 from ..figures import Figures, format_rate
 from ..privacy import mask_id_card, mask_phone, redact
 from ..schema.activities import ACTIVITY_CATEGORIES
@@ -38,11 +38,12 @@ def clean(value: object) -> str:
     return redact(_CONTROL.sub("", text))
 
 
-_PLACEHOLDER = re.compile(r"(【请补充：[^】]*】)")
+_PLACEHOLDER = re.compile(r"(【请(?:补充|确认)：[^】]*】)")
 
 
 def rich(text: str) -> Any:
-    """A docxtpl RichText of ``text`` with every 【请补充：…】 in the 待补充 (yellow) style."""
+    """A docxtpl RichText of ``text`` with every 【请补充：…】 and 【请确认：…】 in the 待补充
+    (yellow) style."""
     from docxtpl import RichText
 
     value = RichText()
@@ -57,9 +58,18 @@ def cn_date(value: date) -> str:
     return f"{value.year}年{value.month}月{value.day}日"
 
 
+def cn_number(number: int) -> str:
+    """1 → '一', 11 → '十一', 20 → '二十', 35 → '三十五' (1–99; larger numbers in digits)."""
+    if not 1 <= number <= 99:
+        return str(number)
+    tens, ones = divmod(number, 10)
+    head = "" if tens == 0 else ("十" if tens == 1 else ORDINALS[tens - 1] + "十")
+    return head + (ORDINALS[ones - 1] if ones else "")
+
+
 def ordinal(index: int) -> str:
-    """'一是', '二是', … for 0, 1, …"""
-    return (ORDINALS[index] if index < len(ORDINALS) else str(index + 1)) + "是"
+    """'一是', '二是', … '十一是' for 0, 1, … 10 (Chinese numerals all the way, issue 11)."""
+    return cn_number(index + 1) + "是"
 
 
 def period_label(config: Config) -> str:
@@ -112,6 +122,20 @@ def basic_paragraphs(unit: UnitData, fig: Figures, config: Config) -> list[str]:
     return [_sentence([sites]), _sentence([teams]), _sentence([acts]), _sentence([projects])]
 
 
+def conclusion_text(result: ItemResult) -> str:
+    """What follows an item in 二、: the clerk's 自评结论, or — when it is better than the data
+    supports — the data-based one, highlighted for the clerk to confirm (the clerk's own stays in
+    the 对标情况 annex). An item whose data check finds a gap never shows 达标 (issue 11)."""
+    if result.overstated:
+        return (f"自评结论：【请确认：{result.data_conclusion}（经数据核验存在上述差距，"
+                f"自评表原填“{result.conclusion}”）】。")
+    if result.conclusion:
+        return f"自评结论：{result.conclusion}。"
+    if result.data_conclusion:
+        return f"自评结论：【请确认：{result.data_conclusion}】。"
+    return ""
+
+
 def dimension_sections(checklist: Checklist) -> list[dict[str, Any]]:
     """（一）有场所 … （五）有机制: per item, computed evidence then the clerk's narrative."""
     sections: list[dict[str, Any]] = []
@@ -126,47 +150,82 @@ def dimension_sections(checklist: Checklist) -> list[dict[str, Any]]:
             if narrative:
                 # the clerk's words lead; data adds only what it found lacking (no repeats)
                 text += _end(clean(narrative))
-                if result.gaps:
-                    text += "经数据核验，" + "；".join(result.gaps) + "。"
             else:
                 text += _sentence(result.evidence)
                 text += f"【请补充：{result.item.content}的自评情况】"
-            if result.conclusion:
-                text += f"自评结论：{result.conclusion}。"
+            if result.gaps:
+                text += "经数据核验，" + "；".join(result.gaps) + "。"
+            text += conclusion_text(result)
             paragraphs.append(rich(text))
-        sections.append({"heading": f"（{ORDINALS[i]}）{dim}", "paragraphs": paragraphs})
+        sections.append({"heading": f"（{cn_number(i + 1)}）{dim}", "paragraphs": paragraphs})
     return sections
 
 
-def problem_paragraphs(checklist: Checklist) -> list[str]:
-    """三、存在问题: computed gaps first (measured voice), then problems the clerk reported for
-    items whose data showed no gap (where the data found one, its sentence already says it)."""
-    problems = list(checklist.gaps)
+GENRE_HINTS = "阵地利用率不高、活动形式单一、群众参与不够、志愿者专业化不足、项目特色不多、台账资料不规范"
+"""Common shortcomings of this genre's reports: a hint list for a town that found none."""
+
+
+def with_deadline(measure: str, deadline: str | None) -> str:
+    """A 整改措施 and its 整改时限 as one clause: '…，2022年8月底前完成', '…，2022年7月起长期坚持'
+    (a time limit that is not an end date is not followed by 完成)."""
+    text = clean(measure).rstrip("。；;，,")
+    when = clean(deadline).strip().rstrip("。；;，,") if deadline else ""
+    if not when:
+        return text
+    if when.endswith("完成") or any(w in when for w in ("起", "长期", "持续", "常态", "坚持")):
+        return f"{text}，{when}"
+    return f"{text}，{when}完成" if when.endswith("前") else f"{text}，{when}前完成"
+
+
+def problems_and_measures(checklist: Checklist) -> list[tuple[str, str]]:
+    """三、存在问题 and 四、整改措施 as pairs, one per item that has a problem, in item order.
+
+    A problem is the item's data gaps (measured voice), else the clerk's own 存在问题, else — for
+    an item the clerk rated 基本达标/未达标 — a placeholder asking what falls short. Its measure is
+    the clerk's 整改措施 with 整改时限, else a placeholder (never an invented deadline). A town
+    with no problem at all gets one placeholder pair with the genre's hint list.
+    """
+    pairs: list[tuple[str, str]] = []
     for result in checklist.items:
-        reported = result.assessment.problems if result.assessment else None
-        if reported and not result.gaps and clean(reported) not in problems:
-            problems.append(clean(reported))
-    if not problems:
-        return ["经对照“五有”标准逐项自查，暂未发现明显问题。"]
-    return [f"{ordinal(i)}{p.rstrip('。；;')}。" for i, p in enumerate(problems)]
+        row = result.assessment
+        title = result.item.title
+        if result.gaps:
+            problem = "；".join(result.gaps)
+        elif row is not None and row.problems:
+            problem = clean(row.problems)
+        elif result.conclusion in ("基本达标", "未达标"):
+            problem = (f"{title}方面自评为{result.conclusion}，"
+                       f"【请补充：{title}方面存在的具体差距】")
+        else:
+            continue
+        if row is not None and row.measures:
+            measure = with_deadline(row.measures, row.deadline)
+        else:
+            measure = f"【请补充：针对{title}方面问题的整改措施和完成时限】"
+        pairs.append((problem.rstrip("。；;"), measure))
+    if not pairs:
+        pairs.append((f"【请补充：对照“五有”标准查找的实际不足，可从{GENRE_HINTS}等方面查找】",
+                      "【请补充：针对上述不足的整改措施和完成时限】"))
+    return pairs
+
+
+def problem_paragraphs(checklist: Checklist) -> list[Any]:
+    """三、存在问题: 一是…, one per item with a problem (see `problems_and_measures`)."""
+    pairs = problems_and_measures(checklist)
+    if len(pairs) == 1 and pairs[0][0].startswith("【"):  # only the placeholder: no 一是
+        return [rich(pairs[0][0])]
+    return [rich(f"{ordinal(i)}{problem}。") for i, (problem, _) in enumerate(pairs)]
 
 
 def measure_paragraphs(unit: UnitData, checklist: Checklist) -> list[Any]:
-    """四、下一步整改措施: the clerk's 整改措施 with 整改时限; a placeholder when gaps lack one."""
+    """四、下一步整改措施: a lead sentence, then one measure per problem of 三、 in its order."""
     _, we = _place(unit)
     lead = f"下一步，{we}将坚持问题导向，对照“五有”标准逐项抓好整改落实。"
-    measures: list[str] = []
-    for result in checklist.items:
-        row = result.assessment
-        if row and row.measures:
-            text = clean(row.measures).rstrip("。；;")
-            if row.deadline:
-                text += f"，{clean(row.deadline)}完成"
-            measures.append(text)
-    paragraphs = [lead] + [f"{ordinal(i)}{m}。" for i, m in enumerate(measures)]
-    if checklist.gaps and not measures:
-        paragraphs.append("【请补充：针对上述问题的整改措施和完成时限】")
-    return [rich(p) for p in paragraphs]
+    pairs = problems_and_measures(checklist)
+    if len(pairs) == 1 and pairs[0][0].startswith("【"):
+        return [rich(lead), rich(pairs[0][1])]
+    measures = [f"{ordinal(i)}{measure.rstrip('。')}。" for i, (_, measure) in enumerate(pairs)]
+    return [rich(p) for p in [lead, *measures]]
 
 
 def _yes(value: str | None) -> str:
@@ -222,7 +281,9 @@ def self_assessment_context(unit: UnitData, checklist: Checklist, config: Config
     """The full template context of the 自评报告 for a town (keys: see module docstring)."""
     fig = checklist.figures
     info = unit.info
-    report_day = (info.report_date if info and info.report_date else None) or today or date.today()
+    # 落款: the 报告日期 of the 基本情况 sheet, else the configured date — never the day of the run
+    report_day = (info.report_date if info and info.report_date else None) or today \
+        or config.document_date
     opening = (f"根据{config.notice or '县新时代文明实践中心有关通知'}要求，{unit.name}新时代文明实践所"
                "对照有场所、有队伍、有活动、有项目、有机制“五有”标准及评估内容，认真开展自查自评和"
                "对标补短工作。现将自评情况报告如下：")

@@ -139,7 +139,8 @@ def summary_context(unit: UnitData, config: Config, today: date | None = None) -
     """The full 半年小结 template context (contract in ``tools/make_templates.py``)."""
     fig = compute_figures(unit, config)
     info = unit.info
-    report_day = (info.report_date if info and info.report_date else None) or today or date.today()
+    report_day = (info.report_date if info and info.report_date else None) or today \
+        or config.document_date
     opening = (f"根据{config.notice or '县新时代文明实践中心有关通知'}要求，现将{unit.name}"
                f"{period_label(config)}新时代文明实践志愿服务活动开展情况小结如下：")
     context: dict[str, Any] = {

@@ -46,10 +46,10 @@ TEMPLATE_VARIABLES: dict[str, dict[str, str]] = {
         "opening": "开头段",
         "overview": "一、总体情况：段落列表",
         "chart": "全县各月、各类活动统计图（图片；系统无中文字体时为空）",
-        "towns": "附件汇总表行：seq name stations villages coverage teams teams_8n volunteers "
+        "towns": "附件汇总表行：seq name stations villages covered coverage teams teams_8n volunteers "
                  "registered activities projects general special mutual met pending missing "
                  "problems handed_in",
-        "totals": "汇总表合计行（键同 towns）",
+        "totals": "汇总表合计行（已报送镇街之和，志愿者去重；键同 towns）",
         "findings": "二、各镇（街道）对标情况：段落列表",
         "minzheng": "三、志愿者和队伍登记注册情况（县民政局）：段落列表",
         "key_projects": "重点（品牌）项目表行：seq unit name type field team",
@@ -59,6 +59,7 @@ TEMPLATE_VARIABLES: dict[str, dict[str, str]] = {
         "signature": "落款单位（县新时代文明实践中心）",
         "report_date": "成文日期",
         "annex_title": "附件汇总表标题",
+        "annex_note": "附件汇总表下的注：合计行统计的范围、志愿者去重",
     },
     "印证_花名册.docx": {
         "title": "标题，如“城北街道志愿服务队伍花名册”",
