@@ -8,6 +8,7 @@ words come from the 自评 sheet; a missing narrative becomes a 【请补充：�
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -97,6 +98,14 @@ def _sentence(parts: list[str]) -> str:
     return text + "。" if text and not text.endswith("。") else text
 
 
+def project_types(counts: Mapping[str, int]) -> str:
+    """'（普惠性10个、特惠性9个、互惠性8个）'; a type without a project is said as 尚无…项目
+    ('（普惠性3个、特惠性2个），尚无互惠性项目'), never '互惠性0个'."""
+    have = "、".join(f"{t}{counts.get(t, 0)}个" for t in PROJECT_TYPES if counts.get(t))
+    none = "、".join(t for t in PROJECT_TYPES if not counts.get(t))
+    return (f"（{have}）" if have else "") + (f"，尚无{none}项目" if none and have else "")
+
+
 def basic_paragraphs(unit: UnitData, fig: Figures, config: Config) -> list[str]:
     """一、基本情况: sites and coverage, teams and volunteers, activities, projects."""
     word, _ = _place(unit)
@@ -115,8 +124,7 @@ def basic_paragraphs(unit: UnitData, fig: Figures, config: Config) -> list[str]:
             f"服务群众{fig.served_total}人次，参与志愿者{fig.volunteer_turnout}人次")
     if fig.planned:
         acts += f"，另有计划开展的活动{fig.planned}场"
-    by_type = "、".join(f"{t}{fig.projects_by_type.get(t, 0)}个" for t in PROJECT_TYPES)
-    projects = f"设计实施志愿服务项目{fig.projects}个（{by_type}）"
+    projects = f"设计实施志愿服务项目{fig.projects}个{project_types(fig.projects_by_type)}"
     if fig.brand_projects:
         projects += f"，其中品牌项目{len(fig.brand_projects)}个"
     return [_sentence([sites]), _sentence([teams]), _sentence([acts]), _sentence([projects])]

@@ -12,7 +12,7 @@ from typing import Any
 from ..config import Config
 from ..county import CountySummary, TownRow
 from ..figures import format_rate
-from .context import clean, cn_date, ordinal, period_label
+from .context import clean, cn_date, ordinal, period_label, project_types
 
 
 def _rate(value: float | None) -> str:
@@ -144,14 +144,6 @@ def measure_paragraphs(summary: CountySummary, config: Config) -> list[str]:
     return paragraphs
 
 
-def project_types(general: int, special: int, mutual: int) -> str:
-    """'（普惠性10个、特惠性9个、互惠性8个）', types without a project said as 尚无…项目."""
-    counts = {"普惠性": general, "特惠性": special, "互惠性": mutual}
-    have = "、".join(f"{t}{n}个" for t, n in counts.items() if n)
-    none = "、".join(t for t, n in counts.items() if not n)
-    return (f"（{have}）" if have else "") + (f"，尚无{none}项目" if none and have else "")
-
-
 def county_context(summary: CountySummary, config: Config,
                    today: date | None = None) -> dict[str, Any]:
     """The 全县汇总 template context (contract in ``tools/template_layouts.py``).
@@ -171,7 +163,8 @@ def county_context(summary: CountySummary, config: Config,
         f"{people_text(summary.town_volunteers_listed, total.volunteers)}（注册{total.registered}人）；"
         f"{period_label(config)}开展文明实践活动{total.activities}场，服务群众{total.served}人次；"
         f"实施志愿服务项目{total.projects}个"
-        + project_types(total.general, total.special, total.mutual) + "。",
+        + project_types({"普惠性": total.general, "特惠性": total.special,
+                         "互惠性": total.mutual}) + "。",
     ]
     findings = []
     for row in handed:
