@@ -317,6 +317,10 @@ def report(
     template: Annotated[
         Path | None, typer.Option("--template", help="自定义 .docx 模板（docxtpl 格式）。")
     ] = None,
+    full_lists: Annotated[
+        bool, typer.Option("--full-lists", help="自评报告附上完整的志愿者花名册和活动计划一览表（默认附"
+                           "队伍一览表（含各队人数）和活动开展情况统计表；完整名单另见 --kind 印证资料）。")
+    ] = False,
 ) -> None:
     """生成文档：镇（街道）自评报告、单位半年小结、全县汇总。"""
     from .render.package import make_zip as package_zip
@@ -397,7 +401,8 @@ def report(
             paths = []
             if town and kind in (DocKind.self_assessment, DocKind.everything):
                 paths.append(render_self_assessment(the_unit, config, out, mask=not no_mask,
-                                                    template=template, label=label))
+                                                    template=template, label=label,
+                                                    full_lists=full_lists))
             if kind in (DocKind.summary, DocKind.everything):
                 paths.append(render_summary(the_unit, config, out, template=template,
                                             label=label, notes=notes))

@@ -8,6 +8,7 @@ words come from the 自评 sheet; a missing narrative becomes a 【请补充：�
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
@@ -261,9 +262,11 @@ def annex_rows(unit: UnitData, mask: bool, year: int | None = None) -> dict[str,
             return ""
         return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
+    members = Counter(v.team for v in unit.volunteers if v.team)
     teams = [{"seq": str(i), "name": clean(t.name), "category": _yes(t.category),
-              "level": _yes(t.level), "village": clean(t.village), "leader": clean(t.leader),
-              "phone": phone(t.phone), "registered": _yes(t.registered)}
+              "level": _yes(t.level), "village": clean(t.village),
+              "members": str(members.get(t.name, 0)) if t.name else "",
+              "leader": clean(t.leader), "phone": phone(t.phone), "registered": _yes(t.registered)}
              for i, t in enumerate(unit.teams, 1)]
     volunteers = [{"seq": str(i), "name": clean(v.name), "gender": _yes(v.gender),
                    "id_card": id_card(v.id_card), "politics": _yes(v.politics),
@@ -284,9 +287,38 @@ def annex_rows(unit: UnitData, mask: bool, year: int | None = None) -> dict[str,
             "projects": projects}
 
 
+ANNEX_ORDER = ("teams", "volunteers", "activities", "activity_stats", "projects", "checklist")
+FULL_ONLY = ("volunteers", "activities")
+SUMMARY_ONLY = ("activity_stats",)
+
+
+def activity_stats(fig: Figures, config: Config) -> list[dict[str, str]]:
+    """The 活动开展情况统计表 annex: per month of the period the activities held by category
+    (c1…c5 in `ACTIVITY_CATEGORIES` order), count, 服务群众 and 参与志愿者; a 合计 row last."""
+    from ..figures import period_months
+
+    def row(label: str, acts: list[Any]) -> dict[str, str]:
+        cells = {f"c{i}": str(sum(1 for a in acts if a.category == c))
+                 for i, c in enumerate(ACTIVITY_CATEGORIES, 1)}
+        return {"month": label, **cells, "count": str(len(acts)),
+                "served": str(sum(a.served or 0 for a in acts)),
+                "volunteers": str(sum(a.volunteers or 0 for a in acts))}
+
+    rows = [row(f"{m}月" if y == config.year else f"{y}年{m}月",
+                [a for a in fig.held if a.held_on and (a.held_on.year, a.held_on.month) == (y, m)])
+            for y, m in period_months(config.period_start, config.period_end)]
+    return [*rows, row("合计", fig.held)]
+
+
 def self_assessment_context(unit: UnitData, checklist: Checklist, config: Config,
-                            mask: bool = True, today: date | None = None) -> dict[str, Any]:
-    """The full template context of the 自评报告 for a town (keys: see module docstring)."""
+                            mask: bool = True, today: date | None = None,
+                            full_lists: bool = False) -> dict[str, Any]:
+    """The full template context of the 自评报告 for a town (keys: see module docstring).
+
+    Args:
+        full_lists: annex the whole 花名册 (masked); by default the report annexes the teams
+            with their member counts only — the roster is a 印证资料 document of its own.
+    """
     fig = checklist.figures
     info = unit.info
     # 落款: the 报告日期 of the 基本情况 sheet, else the configured date — never the day of the run
@@ -320,6 +352,18 @@ def self_assessment_context(unit: UnitData, checklist: Checklist, config: Config
         },
     }
     context.update(annex_rows(unit, mask, config.year))
+    context["activity_stats"] = activity_stats(fig, config)
+    context["annex_titles"]["activity_stats"] = f"{unit.name}{period_label(config)}文明实践活动开展情况统计表"
+    annexed = [k for k in ANNEX_ORDER
+               if (k not in FULL_ONLY or full_lists) and (k not in SUMMARY_ONLY or not full_lists)]
+    context["annex_numbers"] = {k: str(annexed.index(k) + 1) if k in annexed else ""
+                                for k in ANNEX_ORDER}
+    context["annex_list"] = [f"{i}．{context['annex_titles'][k]}"
+                             for i, k in enumerate(annexed, 1)]
+    context["full_lists"] = full_lists
+    if not full_lists:  # not rendered; empty lists keep the bulk path idle
+        context["volunteers"] = []
+        context["activities"] = []
     return context
 
 
