@@ -97,7 +97,7 @@ DETAIL_TOWNS = 3
 
 def problem_paragraphs(summary: CountySummary, config: Config) -> list[str]:
     """四、存在问题: one paragraph per kind of gap with the towns in it (一是…十一是…)."""
-    paragraphs = []
+    paragraphs: list[str] = []
     for code, title, towns in _group_gaps(summary):
         names = [name for name, _ in towns]
         check = next((i.check for i in config.items if i.code == code), None)
@@ -109,6 +109,8 @@ def problem_paragraphs(summary: CountySummary, config: Config) -> list[str]:
         elif len(towns) == 1:
             name, gaps = towns[0]
             text = f"{title}方面，{name}" + "；".join(gaps)
+        elif all(gaps == towns[0][1] for _, gaps in towns):  # the same gap in every town
+            text = f"{title}方面，{_towns(names)}" + "；".join(towns[0][1])
         elif len(towns) <= DETAIL_TOWNS:
             text = (f"{title}方面存在差距的有{_towns(names)}："
                     + "；".join(f"{name}" + "，".join(gaps) for name, gaps in towns))
@@ -134,11 +136,11 @@ def measure_paragraphs(summary: CountySummary, config: Config) -> list[str]:
             steps.append(f"督促{names}加快尚未建站的{missing}个村（社区）实践站建设，建成后统一挂牌")
         else:
             steps.append(f"督促{names}在{title}方面对照差距逐项整改")
-    missing = [n for names in summary.missing_units.values() for n in names]
-    if missing:
+    late = [n for names in summary.missing_units.values() for n in names]
+    if late:
         deadline = config.deadline
         when = f"{deadline.month}月{deadline.day}日" + (f"{deadline.hour}时" if deadline.hour else "")
-        steps.append(f"逐一电话催报尚未报送材料的{len(missing)}个单位，{when}前报齐")
+        steps.append(f"逐一电话催报尚未报送材料的{len(late)}个单位，{when}前报齐")
     steps.append(f"整改情况由各镇（街道）书面报{centre}，县中心汇总后复核")
     paragraphs += [f"{ordinal(i)}{step}。" for i, step in enumerate(steps)]
     return paragraphs

@@ -89,7 +89,7 @@ TYPICAL_PER_CATEGORY = 3
 def category_paragraphs(unit: UnitData, fig: Figures, config: Config) -> list[str]:
     """二、主要活动开展情况 grouped by theme (issue 11): per category one paragraph with its count
     and 服务群众, then up to three typical activities (most 服务群众) with date and place."""
-    paragraphs = []
+    paragraphs: list[str] = []
     for category in ACTIVITY_CATEGORIES:
         acts = [a for a in fig.held if a.category == category]
         if not acts:
