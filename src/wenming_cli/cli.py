@@ -512,6 +512,9 @@ def status(
         Path | None, typer.Option("--xlsx", help="另存为 Excel 表格，便于办公室跟踪。")
     ] = None,
     jobs: JobsOption = 0,
+    no_mask: Annotated[
+        bool, typer.Option("--no-mask", help="--xlsx 表中联系人的手机号不遮挡（仅供县中心内部电话催报）。")
+    ] = False,
 ) -> None:
     """报送情况：每个应报单位是否已交、交了哪些表、是否按时、有无错误（需电话催报的排在前面）。"""
     import json
@@ -532,7 +535,8 @@ def status(
         if xlsx.suffix.lower() != ".xlsx":
             raise _fail(f"--xlsx 的文件名应以 .xlsx 结尾，如 报送情况.xlsx（现在是 {xlsx.name}）。")
         try:
-            write_atomic(xlsx, lambda temp: write_status_xlsx(statuses, config, temp))
+            write_atomic(xlsx, lambda temp: write_status_xlsx(statuses, config, temp,
+                                                              mask=not no_mask))
         except OutputError as exc:
             raise _fail(str(exc)) from exc
         console.print(f"[green]已保存：[/]{xlsx}")
