@@ -344,3 +344,29 @@ def test_28_characters_a_line_and_no_lost_punctuation(sample_docs: dict[str, lis
             ["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout)
         for paragraph in paragraphs(path):
             assert re.sub(r"\s+", "", paragraph) in flat, paragraph  # no mark left out
+
+
+def test_titles_break_at_a_meaning_boundary_and_signature_is_centred_over_the_date(
+        sample_docs: dict[str, list[Path]]) -> None:
+    from docx.oxml.ns import qn
+
+    from wenming_cli.render.layout import title_break, width
+
+    assert title_break("县文旅局2022年上半年新时代文明实践志愿服务活动情况小结") == len("县文旅局2022年上半年新时代文明实践")
+    assert title_break("西乡县新时代文明实践所（站）建设情况汇总报告") == len("西乡县新时代文明实践所（站）")
+    assert title_break("城北街道新时代文明实践所建设情况自评报告") is None  # 20 characters fit
+    for paths in sample_docs.values():
+        for path in paths:
+            doc = Document(str(path))
+            title = doc.paragraphs[0]
+            lines = title.text.split("\n")
+            assert all(width(line) <= 20 for line in lines), title.text
+            name, day = [p for p in doc.paragraphs if p.style.name == "落款"][-2:]
+
+            def right(p: object) -> float:
+                return int(p._p.pPr.find(qn("w:ind")).get(qn("w:rightChars"))) / 100  # type: ignore[attr-defined]
+
+            assert right(day) == 4  # 成文日期右空四字 (GB/T 9704 §7.3.5.1)
+            # the name's centre is the date's centre, unless the name is too long (flush right)
+            centre = right(day) + width(day.text) / 2
+            assert right(name) == max(0, centre - width(name.text) / 2), path.name

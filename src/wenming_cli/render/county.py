@@ -58,9 +58,9 @@ def annex_note(summary: CountySummary) -> str:
     total = summary.total
     handed = sum(1 for r in summary.rows if r.handed_in)
     note = (f"注：合计行为已报送的{handed}个镇（街道）之和，覆盖率＝已建站村（社区）÷村（社区）"
-            f"（{total.covered}÷{total.villages}）")
+            f"＝{total.covered}÷{total.villages}")
     if summary.town_volunteers_listed != total.volunteers:
-        note += (f"；志愿者按身份证号码去重（各镇（街道）累计登记{summary.town_volunteers_listed}人次，"
+        note += (f"；志愿者按身份证号码去重（累计登记{summary.town_volunteers_listed}人次，"
                  f"去重后{total.volunteers}人）")
     return note + "。"
 

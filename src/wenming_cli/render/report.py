@@ -91,6 +91,9 @@ def render_docx(template: Path, context: dict[str, Any], target: Path,
             doc.render(context, jinja_env=env, autoescape=True)
     except TemplateError as exc:
         raise RenderError(f"模板 {template} 渲染失败：{exc}") from exc
+    from .layout import finish_layout
+
+    finish_layout(doc.docx)  # title broken at a meaning boundary, 落款 centred over the date
     return save_output(target, lambda temp: doc.save(str(temp)))
 
 

@@ -68,7 +68,7 @@ TEMPLATE_VARIABLES: dict[str, dict[str, str]] = {
         "signature": "落款单位（县新时代文明实践中心）",
         "report_date": "成文日期",
         "annex_title": "附件汇总表标题",
-        "annex_note": "附件汇总表下的注：合计行统计的范围、志愿者去重",
+        "annex_note": "附件汇总表上方的注：合计行统计的范围、志愿者去重",
     },
     "印证_花名册.docx": {
         "title": "标题，如“城北街道志愿服务队伍花名册”",
