@@ -379,7 +379,7 @@ def test_merged_title_rows_above_header(unit_dir: Path, config: Config, unchange
     wb.save(unit_dir / "志愿服务队伍花名册.xlsx")
     assert codes_at(validate(unit_dir, config, unchanged)) == {("id-card-numeric", "队员!D6")}
     data = read_workbook(unit_dir / "志愿服务队伍花名册.xlsx")
-    assert data is not None and data.sheets["队员"].header_row == 4
+    assert data is not None and data.sheets["队员"][0].header_row == 4
 
 
 def test_header_spaces_brackets_and_synonyms(unit_dir: Path, config: Config,
@@ -490,7 +490,7 @@ def test_formulas_without_values_say_open_and_save(unit_dir: Path, config: Confi
                        ("队员!F3", "错误", "联系电话")}
     assert all("保存" in i.hint for i in issues if i.code == "formula-no-value")
     data = read_workbook(unit_dir / "志愿服务队伍花名册.xlsx")
-    assert data is not None and data.sheets["队员"].formula_cells == {(3, 0), (3, 1), (3, 5)}
+    assert data is not None and data.sheets["队员"][0].formula_cells == {(3, 0), (3, 1), (3, 5)}
 
 
 def test_formulas_without_values_are_not_required_missing(unit_dir: Path, config: Config,

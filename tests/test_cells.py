@@ -445,13 +445,31 @@ def test_excel_serial_44621() -> None:
     assert parse_plan_time(44621.0) == (PlanTime(2022, 3, 1), [])
 
 
-@pytest.mark.parametrize("serial", [1, 31, 59, 61, 100, 36526, 43831, 45000, 2958465])
+@pytest.mark.parametrize("serial", [36526, 43831, 45000, 2958465])
 def test_excel_serial_matches_openpyxl(serial: int) -> None:
     assert parse_date(float(serial)) == (from_excel(serial).date(), [])
 
 
+@pytest.mark.parametrize("serial", [1, 31, 59, 61, 100, 3.5, 12.1, 36525])
+def test_small_numbers_are_not_dates(serial: float) -> None:
+    """3.5 typed for 3月5日 would be serial 1900-01-03: an error quoting the number, never a
+    silent date (issue: every row read or named)."""
+    for parse in (parse_date, parse_plan_time):
+        value, problems = parse(serial)
+        assert value is None
+        assert codes(problems) == ["date-number"]
+        assert cells_number_text(serial) in problems[0].message
+
+
+def cells_number_text(value: float) -> str:
+    from wenming_cli.cells import number_text
+
+    return number_text(float(value))
+
+
 @settings(max_examples=200, deadline=None)
-@given(st.integers(min_value=61, max_value=2958465).filter(lambda n: not 1900 <= n < 2101))
+@given(st.integers(min_value=36526, max_value=2958465).filter(
+    lambda n: not 19000101 <= n <= 21001231))
 def test_excel_serial_property(serial: int) -> None:
     expected = from_excel(serial).date()
     assert parse_date(float(serial)) == (expected, [])
@@ -520,12 +538,58 @@ def test_number_year_month_is_not_a_date(raw: float) -> None:
     assert errors(problems)
 
 
-@pytest.mark.parametrize("raw", [2022, 2022.0, 1900, 0.5, -5.0, 0, 3_000_000.0, float("nan")])
+@pytest.mark.parametrize("raw", [2022, 2022.0, 1900, 3_000_000.0, float("nan"), 20221345])
 def test_date_numbers_not_dates(raw: float) -> None:
     for parser in (parse_date, parse_plan_time):
         value, problems = parser(raw)
         assert value is None
         only(problems, "date-invalid")
+
+
+@pytest.mark.parametrize("raw", [0.5, -5.0, 0])
+def test_date_small_numbers_not_dates(raw: float) -> None:
+    for parser in (parse_date, parse_plan_time):
+        value, problems = parser(raw)
+        assert value is None
+        only(problems, "date-number")
+
+
+@pytest.mark.parametrize("raw", [20220318, 20220318.0, "20220318", " 20220318 "])
+def test_eight_digit_dates(raw: object) -> None:
+    assert parse_date(raw) == (date(2022, 3, 18), [])
+    assert parse_plan_time(raw) == (PlanTime(2022, 3, 18), [])
+
+
+def test_invalid_eight_digit_date_is_not_masked_as_a_phone() -> None:
+    from wenming_cli.issues import Issue
+
+    _, problems = parse_date(20221345)
+    issue = Issue("f.xlsx", "活动", "G5", 5, "G", "实际开展日期", problems[0].code,
+                  problems[0].severity, problems[0].message, problems[0].hint)
+    assert "2022 13 45" in issue.message and "*" not in issue.message
+
+
+@pytest.mark.parametrize("raw, problems_expected", [
+    ("2022-07-14 00:00:00", []), ("2022-07-14 0:00", []), ("2022/7/14 00:00:00.000", []),
+    ("2022-07-14T00:00:00", []), ("2022-07-14 09:30", ["date-time-dropped"]),
+    ("2022年7月14日 14:05:00", ["date-time-dropped"]),
+])
+def test_text_datetimes(raw: str, problems_expected: list[str]) -> None:
+    value, problems = parse_date(raw)
+    assert value == date(2022, 7, 14)
+    assert codes(problems) == problems_expected
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("3月5日", date(2022, 3, 5)), ("3 月 5 日", date(2022, 3, 5)), ("12月31日", date(2022, 12, 31)),
+])
+def test_day_without_year_takes_the_reporting_year(raw: str, expected: date) -> None:
+    value, problems = parse_date(raw, year=2022)
+    assert value == expected
+    assert codes(problems) == ["date-year-assumed"]
+    assert parse_date(raw)[1][0].code == "date-invalid"  # no year known: an error
+    assert parse_plan_time("3月", year=2022) == (PlanTime(2022, 3), parse_plan_time("3月", year=2022)[1])
+    assert parse_date("2月30日", year=2022)[1][0].code == "date-invalid"
 
 
 @pytest.mark.parametrize("raw", [time(10, 30), timedelta(days=3), True, False])

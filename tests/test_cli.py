@@ -30,13 +30,17 @@ def test_validate_sample_json_shape() -> None:
                                  "--format", "json"])
     assert result.exit_code == 0, result.output
     payload = json.loads(result.stdout)
-    assert set(payload) == {"valid", "errors", "warnings", "units", "issues", "checklists"}
+    assert set(payload) == {"valid", "errors", "warnings", "units", "reading", "issues",
+                            "checklists"}
     assert payload["valid"] is True and payload["errors"] == 0
     # the one warning of the sample: 3.2 自评 达标 although 5 activities lack photos
     assert [(i["code"], i["cell"]) for i in payload["issues"]] == [
         ("assessment-overstated", "F15")]
     assert "5场已开展活动缺少图片资料" in payload["issues"][0]["message"]
     assert payload["units"] == ["城北街道"]
+    reading = {(r["sheet"], r["records"]) for r in payload["reading"]}
+    assert {("队伍", 11), ("队员", 300), ("活动", 80), ("项目", 15), ("阵地", 20)} <= reading
+    assert set(payload["reading"][0]) == {"unit", "file", "sheet", "model", "records", "skipped"}
     (checklist,) = payload["checklists"]
     assert len(checklist["items"]) == 24
     item = {i["code"]: i for i in checklist["items"]}
@@ -46,6 +50,19 @@ def test_validate_sample_json_shape() -> None:
     assert any("应急救援" in gap for gap in item["2.2"]["gaps"])
     assert set(item["1.1"]) == {"code", "dimension", "title", "status", "self_conclusion",
                                 "evidence", "gaps", "entry_gaps"}
+
+
+def test_validate_text_shows_the_reading_summary() -> None:
+    result = runner.invoke(app, ["validate", "--data", str(SAMPLE), "--town", "城北街道"])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    start = lines.index("读取情况（请核对与表格中的行数是否一致）：")
+    assert lines[start + 1:start + 5] == [
+        "  基本情况与自评表.xlsx：基本情况：已填 8 项；阵地：20 个；自评：24 项；小结：已填 4 项",
+        "  志愿服务队伍花名册.xlsx：队伍：11 支；队员：300 人",
+        "  文明实践项目活动计划一览表.xlsx：活动：80 场",
+        "  志愿服务项目表.xlsx：项目：15 个",
+    ]
 
 
 def test_validate_whole_sample_county_mode() -> None:

@@ -198,7 +198,7 @@ def test_template_round_trip_headers_and_markers(tmp_path: Path, config: Config)
     assert book.sheet_names == ["填表说明", "队伍", "队员", "_wenming"]
     data = read_workbook(path)
     assert data is not None and data.spec.kind == "roster"
-    assert data.sheets["队员"].header_row == 2 and data.sheets["队员"].rows == []
+    assert data.sheets["队员"][0].header_row == 2 and data.sheets["队员"][0].rows == []
 
     from openpyxl import load_workbook
 
@@ -333,3 +333,26 @@ def test_build_many_makes_what_model_construct_makes(monkeypatch: pytest.MonkeyP
     # a row shape that does not name every field falls back too
     short = Volunteer.build_many(["row", "name"], iter([[5, "张三"]]))
     assert short == [Volunteer.model_construct({"row", "name"}, row=5, name="张三")]
+
+
+def test_every_issue_knows_its_unit(config: Config) -> None:
+    from wenming_cli.cli import bundled_sample_data
+
+    result = validate_paths([bundled_sample_data()], config)
+    assert result.report.issues
+    names = {u.name for u in result.units}
+    for issue in result.report.issues:
+        assert issue.unit in names
+        assert Path(issue.file).resolve().is_relative_to(
+            (bundled_sample_data() / issue.unit).resolve())
+        assert issue.to_dict()["unit"] == issue.unit
+
+
+def test_the_code_registry_decides_the_severity() -> None:
+    from wenming_cli.codes import ISSUE_CODES
+
+    wrong = Issue("f.xlsx", "队员", "D7", 7, "D", "身份证号码", "id-card-numeric", "警告", "m", "h")
+    assert wrong.severity == ISSUE_CODES["id-card-numeric"][0] == "错误"
+    for severity in ("错误", "警告"):  # the one code whose severity depends on the column
+        kept = Issue("f.xlsx", "队员", "A3", 3, "A", "", "formula-no-value", severity, "m", "h")
+        assert kept.severity == severity

@@ -274,7 +274,12 @@ class PlanTime:
 _FULL_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 _MONTH = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?(份)?$")
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_NO_YEAR = re.compile(r"^(\d{1,2})\s*月\s*(\d{1,2})\s*日?$|^(\d{1,2})\s*月份?$")
+_TIME_PART = re.compile(r"^(.*?(?:\d(?=[T\s])|日))[T\s]*(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?$")
 _EXCEL_MAX_SERIAL = 2958465
+_FIRST_SERIAL = 36526
+"""Excel's serial of 2000-01-01: a smaller number in a date column is not a date anyone meant
+(3.5 typed for 3月5日 would be 1900-01-03)."""
 _DATE_HINT = "请写成“2022-3-5”或“2022年3月5日”，或把单元格设为日期格式。"
 
 
@@ -286,15 +291,37 @@ def _excel_serial(value: float) -> date | None:
     return (base + timedelta(days=int(value))).date()
 
 
+def _spaced(text: str) -> str:
+    """Digits of a date quoted in a message, grouped so that no message masks them as a phone
+    number: '20221345' → '2022 13 45'."""
+    match = _COMPACT.match(text)
+    return f"{match.group(1)} {match.group(2)} {match.group(3)}" if match else text
+
+
 def _invalid(text: str) -> Problem:
-    return Problem("date-invalid", ERROR, f"“{text[:30]}”不是有效日期", _DATE_HINT)
+    return Problem("date-invalid", ERROR, f"“{_spaced(text[:30])}”不是有效日期", _DATE_HINT)
 
 
-def parse_plan_time(raw: object, allow_month: bool = True) -> Parsed[PlanTime]:
+def _number_not_date(text: str) -> Problem:
+    return Problem(
+        "date-number", ERROR, f"单元格是数字 {text}，不是日期",
+        f"日期列里的 {text} 会被当成 1900 年的某一天。请写成“2022-3-5”或“2022年3月5日”"
+        "（写在设为“文本”或“日期”格式的单元格里）。")
+
+
+def parse_plan_time(raw: object, allow_month: bool = True,
+                    year: int | None = None) -> Parsed[PlanTime]:
     """A date in any form of DESIGN §4, or (``allow_month``) a month like 2022年3月 / 2022.3.
 
+    Forms people type: real Excel dates and serial numbers (from 2000 on); the 8-digit number or
+    text 20220318; text with a time part (``2022-07-14 00:00:00`` from CSV round trips — the
+    time is dropped, with warning date-time-dropped unless it is 00:00); a day or month without
+    a year (``3月5日``): the reporting ``year`` is taken, warning date-year-assumed (error
+    date-invalid when no year is given).
     A *number* like 2022.1 may be 2022.10 with the 0 dropped by Excel: warning date-ambiguous,
-    no value (never guessed). Codes: date-invalid, date-month-only, date-ambiguous.
+    no value (never guessed). A small number (3.5 for 3月5日, below Excel's serial of 2000-01-01)
+    is error date-number. Codes: date-invalid, date-month-only, date-ambiguous, date-number,
+    date-time-dropped, date-year-assumed.
     """
     if _is_blank(raw):
         return None, []
@@ -308,6 +335,8 @@ def parse_plan_time(raw: object, allow_month: bool = True) -> Parsed[PlanTime]:
         try:
             value = float(raw)
         except OverflowError:
+            return None, [_invalid(str(raw)[:20])]
+        if not math.isfinite(value):
             return None, [_invalid(str(raw)[:20])]
         if 1900 <= value < 2101 and value != int(value):
             text = f"{value:.2f}".rstrip("0")
@@ -324,41 +353,72 @@ def parse_plan_time(raw: object, allow_month: bool = True) -> Parsed[PlanTime]:
                     )
                 ]
             raw = text
+        elif 19000101 <= value <= 21001231 and value == int(value):
+            raw = str(int(value))  # 20220318 typed as a number
         elif 1900 <= value < 2101:
             return None, [_invalid(number_text(value))]
+        elif value < _FIRST_SERIAL:
+            return None, [_number_not_date(number_text(value))]
         else:
             serial = _excel_serial(value)
             if serial is None:
                 return None, [_invalid(number_text(value))]
             return PlanTime(serial.year, serial.month, serial.day), []
-    text = _ALL_SPACE.sub("", _ascii(clean_text(raw)))
+    text = _ascii(clean_text(raw)).strip()
+    problems: list[Problem] = []
+    timed = _TIME_PART.match(text)
+    if timed:
+        text = timed.group(1)
+        hours, minutes, seconds = (int(g or 0) for g in timed.group(2, 3, 4))
+        if hours or minutes or seconds:
+            problems.append(Problem(
+                "date-time-dropped", WARNING,
+                f"“{clean_text(raw)[:30]}”带有时间，只取日期", "日期列只写日期即可，时间可写在活动简介里。"))
+    text = _ALL_SPACE.sub("", text)
     match = _FULL_DATE.match(text) or _COMPACT.match(text)
     if match:
-        year, month, day = (int(g) for g in match.groups())
+        year_, month, day = (int(g) for g in match.groups())
         try:
-            date(year, month, day)
+            date(year_, month, day)
         except ValueError:
             return None, [_invalid(text)]
-        return PlanTime(year, month, day), []
+        return PlanTime(year_, month, day), problems
     match = _MONTH.match(text)
     if match:
-        year, month = int(match.group(1)), int(match.group(2))
-        if not 1 <= month <= 12 or year < 1:
+        year_, month = int(match.group(1)), int(match.group(2))
+        if not 1 <= month <= 12 or year_ < 1:
             return None, [_invalid(text)]
         if not allow_month:
             return None, [
                 Problem("date-month-only", ERROR, f"“{text}”只有月份，缺少日", _DATE_HINT)
             ]
-        return PlanTime(year, month), []
+        return PlanTime(year_, month), problems
+    match = _NO_YEAR.match(text)
+    if match:
+        month = int(match.group(1) or match.group(3))
+        no_day: int | None = int(match.group(2)) if match.group(2) else None
+        if year is None:
+            return None, [Problem("date-invalid", ERROR, f"“{text}”没有写年份", _DATE_HINT)]
+        try:
+            date(year, month, no_day or 1)
+        except ValueError:
+            return None, [_invalid(text)]
+        if no_day is None and not allow_month:
+            return None, [Problem("date-month-only", ERROR, f"“{text}”只有月份，缺少日", _DATE_HINT)]
+        value_ = PlanTime(year, month, no_day)
+        return value_, [*problems, Problem(
+            "date-year-assumed", WARNING, f"“{text}”没有写年份，按报告年度计为{value_}",
+            f"请写完整的日期，如“{year}年{month}月{no_day or 1}日”。")]
     return None, [_invalid(text)]
 
 
-def parse_date(raw: object) -> Parsed[date]:
-    """A full date (real Excel date, serial number or text forms of DESIGN §4).
+def parse_date(raw: object, year: int | None = None) -> Parsed[date]:
+    """A full date (real Excel date, serial number or text forms of DESIGN §4; see
+    `parse_plan_time` for the forms and ``year``).
 
-    Codes: date-invalid, date-month-only.
+    Codes: those of `parse_plan_time` except date-ambiguous.
     """
-    value, problems = parse_plan_time(raw, allow_month=False)
+    value, problems = parse_plan_time(raw, allow_month=False, year=year)
     return (value.first_day if value is not None else None), problems
 
 

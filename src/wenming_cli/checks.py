@@ -16,11 +16,11 @@ from typing import Any
 from .cells import id_gender
 from .config import Config
 from .issues import ERROR, WARNING, Issue, Report, Severity, column_letter, file_issue
-from .schema import BY_KIND, SheetRow
+from .schema import WORKBOOKS, SheetRow
 from .units import UnitData
 
-_SHEET_KIND = {"队伍": "roster", "队员": "roster", "活动": "activities", "项目": "projects",
-               "阵地": "profile", "自评": "profile", "基本情况": "profile", "小结": "profile"}
+_SHEET_KIND = {model.sheet_name: spec.kind for spec in WORKBOOKS for model in spec.sheets}
+"""Model sheet (队员) → workbook kind (roster), from the workbook specs."""
 
 
 def normalise_village(name: str) -> str:
@@ -34,20 +34,30 @@ def normalise_village(name: str) -> str:
 
 def at(unit: UnitData, record: SheetRow, field_name: str, code: str, severity: Severity,
        message: str, hint: str) -> Issue:
-    """An Issue placed at ``field_name`` of ``record``'s Excel row in ``unit``'s workbook."""
-    sheet = record.sheet_name
-    path = unit.files.get(_SHEET_KIND[sheet])
+    """An Issue placed at ``field_name`` of ``record``'s Excel row in ``unit``'s workbook (on the
+    sheet the record was read from)."""
+    sheet = record.sheet or next(iter(unit.sheet_names.get(record.sheet_name, [])),
+                                 record.sheet_name)
+    path = unit.files.get(_SHEET_KIND[record.sheet_name])
     row = record.row
+    letter = ""
     if record.layout == "form":
-        row = unit.form_rows.get(sheet, {}).get(field_name, 0)
-        letter = "B" if row else ""
+        row, index = unit.form_cells.get(sheet, {}).get(field_name, (0, -1))
+        letter = column_letter(index) if row else ""
     else:
-        index = unit.columns.get(sheet, {}).get(field_name)
-        letter = column_letter(index) if index is not None else ""
+        found = unit.columns.get(sheet, {}).get(field_name)
+        letter = column_letter(found) if found is not None else ""
     cell = f"{letter}{row}" if letter and row else ""
     header = record.column(field_name).header
-    return Issue(str(path or unit.folder), unit.sheet_names.get(sheet, sheet), cell, row, letter,
-                 header, code, severity, message, hint)
+    return Issue(str(path or unit.folder), sheet, cell, row, letter, header, code, severity,
+                 message, hint, unit.name)
+
+
+def where(first: SheetRow, record: SheetRow) -> str:
+    """'第 5 行', or '“队员（二）”第 5 行' when ``first`` is on another sheet than ``record``."""
+    if first.sheet and first.sheet != record.sheet:
+        return f"“{first.sheet}”第 {first.row} 行"
+    return f"第 {first.row} 行"
 
 
 def check_unit(unit: UnitData, config: Config, report: Report) -> None:
@@ -74,15 +84,15 @@ def _village_issue(unit: UnitData, record: Any, known: frozenset[str]) -> Issue 
 
 def _team_checks(unit: UnitData) -> Iterable[Issue]:
     known = frozenset(unit.villages)
-    seen: dict[str, int] = {}
+    seen: dict[str, SheetRow] = {}
     for team in unit.teams:
         if team.name:
             if team.name in seen:
                 yield at(unit, team, "name", "team-duplicate", ERROR,
-                         f"队伍“{team.name}”与第 {seen[team.name]} 行重复",
+                         f"队伍“{team.name}”与{where(seen[team.name], team)}重复",
                          "同一支队伍只填一行；不同队伍请用不同名称。")
             else:
-                seen[team.name] = team.row
+                seen[team.name] = team
         if team.level == "村级" and not team.village:
             yield at(unit, team, "village", "village-required", ERROR,
                      "村级队伍没有填写所在村（社区）", "请在下拉列表中选择该队伍所在的村（社区）。")
@@ -94,9 +104,9 @@ def _team_checks(unit: UnitData) -> Iterable[Issue]:
 def _volunteer_checks(unit: UnitData) -> Iterable[Issue]:
     known = frozenset(unit.villages)
     team_names = {t.name for t in unit.teams if t.name}
-    seen: dict[str, int] = {}
+    seen: dict[str, SheetRow] = {}
     for person in unit.volunteers:
-        if (person.team and "roster" not in unit.empty and "队伍" in unit.columns
+        if (person.team and "roster" not in unit.empty and unit.sheet_names.get("队伍")
                 and person.team not in team_names):
             yield at(unit, person, "team", "team-unknown", ERROR,
                      f"所属队伍“{person.team}”不在“队伍”表中",
@@ -104,10 +114,10 @@ def _volunteer_checks(unit: UnitData) -> Iterable[Issue]:
         if person.id_card:
             if person.id_card in seen:
                 yield at(unit, person, "id_card", "duplicate-id-card", ERROR,
-                         f"身份证号码与第 {seen[person.id_card]} 行重复",
+                         f"身份证号码与{where(seen[person.id_card], person)}重复",
                          "同一人只登记一次；如属多支队伍，请在备注中注明。")
             else:
-                seen[person.id_card] = person.row
+                seen[person.id_card] = person
             if person.gender and person.gender != id_gender(person.id_card):
                 yield at(unit, person, "gender", "id-card-gender-mismatch", WARNING,
                          f"性别“{person.gender}”与身份证号码第 17 位不符",
@@ -160,7 +170,7 @@ def _activity_checks(unit: UnitData, config: Config) -> Iterable[Issue]:
     photos = _photo_names(unit) if any(a.photos for a in unit.activities) else {}
     for act in unit.activities:
         if (act.status == "已开展" and act.held_on is None
-                and ("活动", act.row, "held_on") not in unit.bad_cells):
+                and (act.sheet, act.row, "held_on") not in unit.bad_cells):
             yield at(unit, act, "held_on", "activity-date-missing", ERROR,
                      "开展状态为“已开展”，但没有填写实际开展日期",
                      "请填写实际开展日期，如 2022-3-5；尚未开展的请把状态改为“计划中”。")
@@ -280,13 +290,14 @@ def _summary_checks(unit: UnitData) -> Iterable[Issue]:
                      f"请在“小结”工作表填写{col.header}；不填则半年小结中显示【请补充：{col.header}】。")
 
 
-def id_rows(unit: UnitData) -> list[tuple[str, int]]:
-    """(ID, Excel row) of every volunteer with a valid ID, in roster order."""
-    return [(person.id_card, person.row) for person in unit.volunteers if person.id_card]
+def id_rows(unit: UnitData) -> list[tuple[str, int, str]]:
+    """(ID, Excel row, sheet) of every volunteer with a valid ID, in roster order."""
+    return [(person.id_card, person.row, person.sheet) for person in unit.volunteers
+            if person.id_card]
 
 
 def check_across_units(units: list[UnitData], report: Report,
-                       ids: list[list[tuple[str, int]]] | None = None) -> None:
+                       ids: list[list[tuple[str, int, str]]] | None = None) -> None:
     """County mode: the same ID in several units' rosters is a warning (counted once).
 
     ``ids`` gives each unit's `id_rows` when the units no longer hold their records (validate
@@ -295,14 +306,14 @@ def check_across_units(units: list[UnitData], report: Report,
     from .schema import Volunteer
 
     first: dict[str, UnitData] = {}
-    for unit, pairs in zip(units, ids if ids is not None else map(id_rows, units), strict=True):
-        for id_card, row in pairs:
+    for unit, triples in zip(units, ids if ids is not None else map(id_rows, units), strict=True):
+        for id_card, row, sheet in triples:
             other = first.setdefault(id_card, unit)
             if other is not unit:
-                report.add(at(unit, Volunteer.model_construct(row=row), "id_card",
+                report.add(at(unit, Volunteer.model_construct(row=row, sheet=sheet), "id_card",
                               "duplicate-id-card-across-units", WARNING,
                               f"该志愿者也登记在 {other.name} 的花名册中",
                               "全县汇总时按一人计算；如确属两地服务可不处理。"))
 
 
-__all__ = ["BY_KIND", "at", "check_across_units", "check_unit", "id_rows", "normalise_village"]
+__all__ = ["at", "check_across_units", "check_unit", "id_rows", "normalise_village", "where"]

@@ -195,6 +195,34 @@ def init_templates(
     console.print("填好后运行：wenming validate " + str(out))
 
 
+def _problem_lists(result: Any, xlsx: Path | None, split: bool, out: Path,
+                   csv: bool) -> list[Path]:
+    """Write the problem lists asked for (``--xlsx``, ``--split``) or, for several units shown
+    as text, the quick full list ``out/问题清单.csv``; their paths.
+
+    Raises:
+        typer.Exit(2): a list cannot be written (the message says why).
+    """
+    from .files import OutputError
+    from .problem_list import write_problem_csv, write_problem_list, write_split
+
+    names = [u.name for u in result.units]
+    issues = result.report.issues
+    title = "问题清单"
+    try:
+        if split:
+            return write_split(issues, out, names, title)
+        if xlsx is not None:
+            if xlsx.suffix.lower() != ".xlsx":
+                raise _fail(f"--xlsx 的文件名要以 .xlsx 结尾，例如：--xlsx 问题清单.xlsx（现在是 {xlsx.name}）。")
+            return [write_problem_list(issues, xlsx, names, title)]
+        if csv and issues:
+            return [write_problem_csv(issues, out / "问题清单.csv")]
+    except OutputError as exc:
+        raise _fail(str(exc)) from exc
+    return []
+
+
 def _mark(issues: list[Any], out: Any) -> None:
     """Write the highlighted ``…_问题标注.xlsx`` copies and say where they are."""
     from .mark import MarkError, mark_all
@@ -243,9 +271,28 @@ def validate(
                      "标红（错误）或标黄（警告）并加批注，原文件不动。"),
     ] = False,
     jobs: JobsOption = 0,
+    detail: Annotated[
+        bool, typer.Option("--detail", help="多个单位时也逐条列出每个问题（默认按单位汇总、同类问题合并）。")
+    ] = False,
+    xlsx: Annotated[
+        Path | None,
+        typer.Option("--xlsx", help="把全部问题写成可筛选、可打印的表格，如 问题清单.xlsx"
+                     "（一个“全部问题”工作表，每个单位再各一个）。"),
+    ] = None,
+    split: Annotated[
+        bool, typer.Option("--split", help="每个单位单独一个问题清单（写到 --out 文件夹），便于分发给各单位。")
+    ] = False,
+    out: Annotated[Path, typer.Option("--out", help="问题清单的输出文件夹。")] = Path("输出"),
 ) -> None:
     """校验 Excel 数据：列出每个问题（文件、工作表、单元格、怎么改），再给出“五有”对标情况。"""
-    from .output import print_checklist, print_issues, print_summary, result_json
+    from .output import (
+        print_checklist,
+        print_issues,
+        print_reading,
+        print_summary,
+        print_units,
+        result_json,
+    )
     from .units import discover
     from .validate import list_issues
 
@@ -259,19 +306,29 @@ def validate(
     for target in targets:
         if not target.exists():
             raise _fail(f"找不到 {target}。请检查路径或单位名称。")
-    sources = discover(targets)
+    sources = discover(targets, config)
     result = list_issues(sources, config, jobs=jobs)
     if not result.units:
         raise _fail(f"在 {'、'.join(map(str, targets))} 中没有找到 Excel 工作簿（.xlsx/.xls）。")
     checklists = result.checklists
+    county = len(result.units) > 1 and not detail
+    written = _problem_lists(result, xlsx, split, out,
+                             csv=county and output_format is OutputFormat.text)
     if output_format is OutputFormat.json:
         sys.stdout.write(result_json(result, checklists) + "\n")
     else:
         console.print(f"校验了 {len(result.units)} 个填报单位：" + "、".join(u.name for u in result.units))
-        print_issues(console, result.report.issues)
-        for checklist in checklists:
-            print_checklist(console, checklist)
+        print_reading(console, result.units)
+        if county:
+            print_units(console, result)
+        else:
+            print_issues(console, result.report.issues)
+            for checklist in checklists:
+                print_checklist(console, checklist)
         print_summary(console, result)
+    shown = err_console if output_format is OutputFormat.json else console
+    for path in written:
+        shown.print(f"完整问题清单：{path}", markup=False, highlight=False)
     if mark:
         _mark(result.report.issues, err_console if output_format is OutputFormat.json else console)
     if result.report.unreadable:
@@ -365,7 +422,7 @@ def report(
             from .units import discover
             from .validate import list_issues
 
-            listing = list_issues(discover([data_dir]), config, jobs=jobs, checklists=False,
+            listing = list_issues(discover([data_dir], config), config, jobs=jobs, checklists=False,
                                   rollups=True)
             if listing.report.unreadable:
                 names = "、".join(sorted({i.file for i in listing.report.unreadable}))
@@ -475,7 +532,7 @@ def _report_all(data_dir: Path, config: Any, out: Path, mask: bool, label: str,
     from .render.batch import Outcome, render_all
     from .units import discover
 
-    sources = discover([data_dir])
+    sources = discover([data_dir], config)
     if not sources:
         raise _fail(f"{data_dir} 中没有填报单位文件夹。")
     with Progress(console=err_console.real, transient=True) as progress:

@@ -18,12 +18,20 @@ ISSUE_CODES: dict[str, tuple[str, str]] = {
     "no-data": ("警告", "表格还没有填写数据（灰色“示例”行不算）。"),
     "unit-unknown": ("警告", "文件夹名不在县里的单位名单中，请用单位全称。"),
     "unit-name-mismatch": ("警告", "基本情况表中的单位名称与文件夹名不一致。"),
+    "unit-folder-renamed": ("警告", "文件夹名里含有单位名称（如“城北街道自评材料”），已按该单位读取；建议把文件夹改成单位名称。"),
     # sheets and columns
     "sheet-missing": ("错误", "缺少某个工作表（如“队员”），从模板中复制过来。"),
     "sheet-renamed": ("警告", "工作表改了名，已按表头读取，建议改回原名。"),
-    "header-not-found": ("错误", "前 10 行里找不到表头，不要删改表头行。"),
+    "sheet-other-kind": ("警告", "工作表是另一张表的内容（如花名册里夹了活动表），没有读取：移到对应的文件中。"),
+    "sheet-unknown": ("警告", "工作表认不出是哪张表（表头对不上），没有读取。"),
+    "sheet-ambiguous": ("错误", "工作表的表头同时像两张表，没有读取：按模板改表头或改工作表名。"),
+    "header-not-found": ("错误", "前 30 行里找不到表头：不要删改表头行；表头上方说明行太多时删掉它们。"),
     "column-missing": ("错误", "缺少必填列，从模板中复制该列表头。"),
-    "formula-no-value": ("错误", "公式还没有计算出值（必填列为错误，其余为警告）：用 WPS/Excel 打开后保存一次。"),
+    "column-implied": ("警告", "全国志愿服务信息系统导出的名单没有“是否注册志愿者”列，按全部已注册计算。"),
+    "footer-total-mismatch": ("警告", "合计行写的总数与表中实际读到的行数（或合计）不一致，核对是否漏行。"),
+    "team-from-title": ("警告", "名单按队伍分段、所属队伍没填，已按段标题计入该队伍；建议逐行填写。"),
+    "block-count-mismatch": ("警告", "分段标题写的人数与标题下实际的人数不一致。"),
+    "formula-no-value": ("错误或警告", "公式还没有计算出值（必填列为错误，其余为警告）：用 WPS/Excel 打开后保存一次。"),
     # cells
     "required-missing": ("错误", "必填项没有填写。"),
     "enum-invalid": ("错误", "不是下拉列表中的值，提示中列出了可选值。"),
@@ -40,6 +48,9 @@ ISSUE_CODES: dict[str, tuple[str, str]] = {
     "date-month-only": ("错误", "这一列要具体到日，不能只写月份。"),
     "date-ambiguous": ("警告", "数字 2022.1 可能是 1 月，也可能是 10 月被 Excel 去掉了 0：改成文本“2022年10月”。"),
     "date-out-of-year": ("警告", "日期不在报告年度内，核对年份。"),
+    "date-number": ("错误", "日期列里是一个小数字（如 3.5），不是日期：写成 2022-3-5。"),
+    "date-time-dropped": ("警告", "日期后面带了时间（如 2022-01-20 09:30），只取日期。"),
+    "date-year-assumed": ("警告", "日期没有写年份（如 3月5日），按报告年度计算，建议写完整。"),
     "date-order": ("错误", "结束日期早于开始日期。"),
     # cross-references
     "team-unknown": ("错误", "队员的所属队伍不在“队伍”表中（名称须完全一致）。"),
@@ -57,6 +68,12 @@ ISSUE_CODES: dict[str, tuple[str, str]] = {
     "assessment-overstated": ("警告", "自评结论好于数据核验结果（如有差距却填“达标”），报告中显示核验结论并标黄待确认。"),
     "summary-missing": ("警告", "“小结”表某部分没有填写，半年小结中会显示【请补充】。"),
 }
+
+
+SEVERITY_OF: dict[str, str] = {code: severity for code, (severity, _) in ISSUE_CODES.items()
+                               if severity in ("错误", "警告")}
+"""The fixed severity of every code but those whose severity depends on the cell
+(formula-no-value: 错误 in a required column): `issues.Issue` takes it from here."""
 
 
 def codes_markdown() -> str:

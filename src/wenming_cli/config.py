@@ -159,6 +159,18 @@ class Config(_Strict):
                 return town
         return None
 
+    def known_unit(self, folder: str) -> str:
+        """The 填报单位 a folder is for: its own name when that is a known unit, else the longest
+        known unit name inside it (``城北街道自评材料`` → 城北街道, ``柳树镇 `` → 柳树镇); the folder
+        name itself when none or two unrelated ones are inside."""
+        if self.unit_kind(folder) != "unknown":
+            return folder
+        names = [t.name for t in self.towns] + list(self.units) + list(self.county_teams)
+        inside = sorted({n for n in names if n and n in folder}, key=len, reverse=True)
+        if inside and all(n in inside[0] for n in inside[1:]):
+            return inside[0]
+        return folder
+
     def unit_kind(self, name: str) -> str:
         """'town', 'unit' (county unit), 'team' (county professional team) or 'unknown'."""
         if self.town(name) is not None:

@@ -16,7 +16,7 @@ from .config import Config
 from .criteria import Checklist, build_checklist
 from .figures import Figures, compute_figures
 from .issues import Report
-from .units import UnitData, owns_file
+from .units import UnitData
 
 
 @dataclass
@@ -131,9 +131,7 @@ def summarise_county(rollups: list[UnitRollup], config: Config,
     units = [r.unit for r in rollups]
     errors_by_folder: dict[str, int] = {}
     for issue in report.errors:
-        for unit in units:
-            if owns_file(unit, issue.file):
-                errors_by_folder[unit.name] = errors_by_folder.get(unit.name, 0) + 1
+        errors_by_folder[issue.unit] = errors_by_folder.get(issue.unit, 0) + 1
     by_name = {r.unit.name: r for r in rollups}
     figures = {r.unit.name: r.figures for r in rollups}
     rows: list[TownRow] = []

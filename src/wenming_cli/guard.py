@@ -82,18 +82,18 @@ class SheetScan:
 _SAVE_AS_HINT = "请用 WPS 或 Excel 打开，点“另存为”，文件类型选“Excel 工作簿（*.xlsx）”。"
 
 
-def _broken(shown: str, message: str = "文件无法打开：已损坏、加了密码，或不是 Excel 文件",
+def broken_file(shown: str, message: str = "文件无法打开：已损坏、加了密码，或不是 Excel 文件",
             hint: str = "请用 WPS 或 Excel 打开确认；如有密码请先取消密码，再另存为 .xlsx。") -> Issue:
     return file_issue(shown, "file-unreadable", message, hint)
 
 
-def _empty(shown: str) -> Issue:
-    return _broken(shown, "文件是空的（0 字节），可能没有保存成功或传输不完整",
+def empty_file(shown: str) -> Issue:
+    return broken_file(shown, "文件是空的（0 字节），可能没有保存成功或传输不完整",
                    "请找到原文件重新复制，或用 WPS/Excel 重新填写后保存。")
 
 
-def _truncated(shown: str) -> Issue:
-    return _broken(shown, "文件不完整或已损坏（可能没有下载或复制完）",
+def truncated_file(shown: str) -> Issue:
+    return broken_file(shown, "文件不完整或已损坏（可能没有下载或复制完）",
                    "请重新下载或复制该文件；若在 WPS/Excel 中能打开，请另存为新的 .xlsx。")
 
 
@@ -109,12 +109,12 @@ def os_reason(exc: OSError) -> str:
     return _OS_REASONS.get(exc.errno or 0) or str(exc.strerror or exc)
 
 
-def _not_excel(shown: str) -> Issue:
-    return _broken(shown, "这不是 Excel 工作簿（可能是网页、文本等文件改了扩展名）",
+def not_excel_file(shown: str) -> Issue:
+    return broken_file(shown, "这不是 Excel 工作簿（可能是网页、文本等文件改了扩展名）",
                    "请用 WPS 或 Excel 打开它，再“另存为”Excel 工作簿（*.xlsx）。")
 
 
-def _encrypted(shown: str) -> Issue:
+def encrypted_file(shown: str) -> Issue:
     return file_issue(
         shown, "file-encrypted", "文件设置了打开密码（已加密），无法读取",
         "请用 WPS 或 Excel 输入密码打开，取消密码后保存（Excel：文件→信息→保护工作簿→"
@@ -122,14 +122,14 @@ def _encrypted(shown: str) -> Issue:
     )
 
 
-def _unsafe(shown: str, what: str) -> Issue:
+def unsafe_file(shown: str, what: str) -> Issue:
     return file_issue(
         shown, "file-unsafe", f"文件内部结构异常（{what}），疑似损坏或被恶意构造，已拒绝读取",
         "请向报送单位重新索取文件，或用 WPS/Excel 打开后“另存为”新的 .xlsx 文件。",
     )
 
 
-def _too_large(shown: str) -> Issue:
+def too_large_file(shown: str) -> Issue:
     return file_issue(
         shown, "file-too-large",
         f"文件解压后超过 {MAX_UNCOMPRESSED_BYTES // 1024 // 1024} MB，疑似损坏或异常文件",
@@ -137,7 +137,7 @@ def _too_large(shown: str) -> Issue:
     )
 
 
-def _sheet_too_large(shown: str, sheet: str, scan: SheetScan) -> Issue:
+def sheet_too_large(shown: str, sheet: str, scan: SheetScan) -> Issue:
     where = f"（最远的单元格是 {scan.far_cell}）" if scan.far_cell else ""
     return Issue(
         shown, sheet, scan.far_cell, 0, "", "", "sheet-too-large", ERROR,
@@ -151,14 +151,14 @@ def _sheet_too_large(shown: str, sheet: str, scan: SheetScan) -> Issue:
 
 
 @dataclass
-class _Container:
+class Container:
     """Result of the container checks: how to open the file and what the sheet scans found."""
 
     by_content: bool = False
     sheets: dict[str, SheetScan] = field(default_factory=dict)
 
 
-def _check_container(path: Path, shown: str) -> _Container:
+def check_container(path: Path, shown: str) -> Container:
     """Format, magic-byte, size and structure checks before calamine opens ``path``.
 
     Returns: whether to open by content (a renamed file) and the worksheet scans (.xlsx only).
@@ -175,17 +175,17 @@ def _check_container(path: Path, shown: str) -> _Container:
     except OSError as exc:
         hint = ("文件已不在原处，请重新运行校验。" if exc.errno == errno.ENOENT
                 else "请关闭正在使用它的程序，或检查文件权限后重试。")
-        raise UnreadableFile(_broken(shown, f"文件无法打开：{os_reason(exc)}", hint)) from exc
+        raise UnreadableFile(broken_file(shown, f"文件无法打开：{os_reason(exc)}", hint)) from exc
     if not magic:
-        raise UnreadableFile(_empty(shown))
+        raise UnreadableFile(empty_file(shown))
     zip_suffix = suffix in (".xlsx", ".xlsm")
     if magic.startswith(_ZIP_MAGIC):
         if not zipfile.is_zipfile(path):
-            raise UnreadableFile(_truncated(shown))
-        return _Container(by_content=not zip_suffix, sheets=_inspect_zip(path, shown))
+            raise UnreadableFile(truncated_file(shown))
+        return Container(by_content=not zip_suffix, sheets=_inspect_zip(path, shown))
     if magic == CFB_MAGIC:
-        return _Container(by_content=zip_suffix and _is_renamed_xls(path, shown))
-    raise UnreadableFile(_truncated(shown) if CFB_MAGIC.startswith(magic) else _not_excel(shown))
+        return Container(by_content=zip_suffix and _is_renamed_xls(path, shown))
+    raise UnreadableFile(truncated_file(shown) if CFB_MAGIC.startswith(magic) else not_excel_file(shown))
 
 
 def _is_renamed_xls(path: Path, shown: str) -> bool:
@@ -197,15 +197,15 @@ def _is_renamed_xls(path: Path, shown: str) -> bool:
             file-too-large.
     """
     if path.stat().st_size > MAX_UNCOMPRESSED_BYTES:
-        raise UnreadableFile(_too_large(shown))
+        raise UnreadableFile(too_large_file(shown))
     data = path.read_bytes()
     if "EncryptedPackage".encode("utf-16-le") in data:
-        raise UnreadableFile(_encrypted(shown))
+        raise UnreadableFile(encrypted_file(shown))
     if "Workbook".encode("utf-16-le") in data or "Book\x00".encode("utf-16-le") in data:
         return True
     if any(stream.encode("utf-16-le") in data for stream in _OTHER_OFFICE_STREAMS):
-        raise UnreadableFile(_not_excel(shown))  # a .doc or .ppt renamed
-    raise UnreadableFile(_encrypted(shown))
+        raise UnreadableFile(not_excel_file(shown))  # a .doc or .ppt renamed
+    raise UnreadableFile(encrypted_file(shown))
 
 
 _OTHER_OFFICE_STREAMS = ("WordDocument", "PowerPoint Document")
@@ -223,12 +223,51 @@ def _inspect_zip(path: Path, shown: str) -> dict[str, SheetScan]:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
             _check_sizes(infos, shown)
+            other = _other_format(zf)
+            if other:
+                raise UnreadableFile(file_issue(
+                    shown, "file-format-unsupported",
+                    f"这其实是{other}，只是扩展名写成了 {path.suffix or '（无）'}，不是 Excel 工作簿，读不了",
+                    _SAVE_AS_HINT))
             for info in infos:
                 _check_part(zf, info, shown)
             return _scan_sheets(zf, shown)
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError,
             NotImplementedError, ValueError) as exc:
-        raise UnreadableFile(_truncated(shown)) from exc
+        raise UnreadableFile(truncated_file(shown)) from exc
+
+
+_OPEN_DOCUMENT_KINDS = {
+    "application/vnd.oasis.opendocument.spreadsheet": "一个 ODS 表格（LibreOffice/WPS 的开放文档格式）",
+    "application/vnd.oasis.opendocument.text": "一个 ODT 文字文档",
+    "application/vnd.oasis.opendocument.presentation": "一个 ODP 演示文稿",
+}
+
+
+def _other_format(zf: zipfile.ZipFile) -> str:
+    """What another office format a zip container is, '' when it may be an Excel workbook.
+
+    ODF files start with a stored ``mimetype`` member (ODF 1.2 Part 3 §3.3); Apple Numbers
+    documents hold ``Index/Document.iwa``; Word and PowerPoint files have ``word/`` and ``ppt/``
+    parts (ECMA-376 Part 1 §11–13) and no ``xl/``.
+    """
+    names = set(zf.namelist())
+    if "mimetype" in names and zf.getinfo("mimetype").file_size < 200:
+        kind = zf.read("mimetype").decode("ascii", "replace").strip()
+        for prefix, label in _OPEN_DOCUMENT_KINDS.items():
+            if kind.startswith(prefix):
+                return label
+        if kind.startswith("application/vnd.oasis.opendocument"):
+            return "一个开放文档（ODF）"
+    if "Index/Document.iwa" in names or any(n.startswith("Index/") and n.endswith(".iwa")
+                                            for n in names):
+        return "一个苹果 Numbers 表格"
+    if not any(n.startswith("xl/") for n in names):
+        if any(n.startswith("word/") for n in names):
+            return "一个 Word 文档（.docx）"
+        if any(n.startswith("ppt/") for n in names):
+            return "一个 PowerPoint 演示文稿（.pptx）"
+    return ""
 
 
 def _check_sizes(infos: list[zipfile.ZipInfo], shown: str) -> None:
@@ -236,12 +275,12 @@ def _check_sizes(infos: list[zipfile.ZipInfo], shown: str) -> None:
     be smaller unpacked than packed (deflate never grows data by more than a few bytes per 16 KB;
     calamine's zip reader also refuses such a part, but only as an unexplained error)."""
     if sum(info.file_size for info in infos) > MAX_UNCOMPRESSED_BYTES:
-        raise UnreadableFile(_too_large(shown))
+        raise UnreadableFile(too_large_file(shown))
     if len(infos) > MAX_PARTS:
-        raise UnreadableFile(_unsafe(shown, f"含有 {len(infos)} 个内部文件"))
+        raise UnreadableFile(unsafe_file(shown, f"含有 {len(infos)} 个内部文件"))
     for info in infos:
         if info.compress_size > info.file_size + info.file_size // 1000 + 1024:
-            raise UnreadableFile(_unsafe(shown, f"“{info.filename}”声明的大小与内容不符"))
+            raise UnreadableFile(unsafe_file(shown, f"“{info.filename}”声明的大小与内容不符"))
 
 
 def _check_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, shown: str) -> None:
@@ -253,11 +292,11 @@ def _check_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, shown: str) -> None:
     try:
         root = _root_tag(head, complete=info.file_size <= len(head))
     except ValueError as exc:
-        raise UnreadableFile(_unsafe(shown, f"“{info.filename}”含有 XML 实体声明")) from exc
+        raise UnreadableFile(unsafe_file(shown, f"“{info.filename}”含有 XML 实体声明")) from exc
     if root is not None and _tag_name(root).rpartition(":")[2] == "sst":
         match = re.search(r"\buniqueCount\s*=\s*[\"']\s*([0-9]+)", root)
         if match and int(match.group(1)) > info.file_size // 5 + 1:
-            raise UnreadableFile(_unsafe(shown, "共享字符串数量与内容不符"))
+            raise UnreadableFile(unsafe_file(shown, "共享字符串数量与内容不符"))
 
 
 def _decode_head(head: bytes) -> str:
@@ -371,11 +410,11 @@ def _scan_sheets(zf: zipfile.ZipFile, shown: str) -> dict[str, SheetScan]:
         try:
             scan = _scan_sheet(zf, member)
         except expat.ExpatError as exc:
-            raise UnreadableFile(_truncated(shown)) from exc
+            raise UnreadableFile(truncated_file(shown)) from exc
         if member in mapped:
             scans[name] = scan
         elif scan.too_large:
-            raise UnreadableFile(_sheet_too_large(shown, member, scan))
+            raise UnreadableFile(sheet_too_large(shown, member, scan))
     return scans
 
 

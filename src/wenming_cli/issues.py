@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from .codes import SEVERITY_OF
 from .privacy import redact
 
 Severity = Literal["错误", "警告"]
@@ -47,6 +48,7 @@ class Issue:
         severity: '错误' or '警告'.
         message: what is wrong, in Chinese; personal data masked.
         hint: how to fix it, in Chinese.
+        unit: the 填报单位 (folder) the problem belongs to; set by the loader (`stamp_unit`).
     """
 
     file: str
@@ -59,10 +61,15 @@ class Issue:
     severity: Severity
     message: str
     hint: str
+    unit: str = ""
 
     def __post_init__(self) -> None:
         # personal data never leaves in a message, whoever built the issue (DESIGN §7)
         object.__setattr__(self, "message", redact(self.message))
+        # the code registry decides the severity (README's table is made from it), not the caller
+        fixed = SEVERITY_OF.get(self.code)
+        if fixed is not None and fixed != self.severity:
+            object.__setattr__(self, "severity", fixed)
 
     @property
     def is_error(self) -> bool:
@@ -80,7 +87,8 @@ class Issue:
         """JSON-ready dict with the stable field names of DESIGN §5."""
         return {"file": self.file, "sheet": self.sheet, "cell": self.cell, "row": self.row,
                 "column": self.column, "field": self.field, "code": self.code,
-                "severity": self.severity, "message": self.message, "hint": self.hint}
+                "severity": self.severity, "message": self.message, "hint": self.hint,
+                "unit": self.unit}
 
 
 @dataclass
@@ -121,3 +129,12 @@ class Report:
 def file_issue(file: str, code: str, message: str, hint: str, severity: Severity = ERROR) -> Issue:
     """An issue about a whole file or folder (no sheet, no cell)."""
     return Issue(file, "", "", 0, "", "", code, severity, message, hint)
+
+
+def stamp_unit(issues: Iterable[Issue], unit: str) -> list[Issue]:
+    """``issues`` marked as ``unit``'s, in place (an Issue is frozen for everyone but the loader
+    that owns it: rebuilding 6,000 county issues would redact every message a second time)."""
+    out = list(issues)
+    for issue in out:
+        object.__setattr__(issue, "unit", unit)
+    return out

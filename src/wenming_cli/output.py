@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .criteria import Checklist
 from .figures import format_rate
 from .issues import Issue
+from .read import SheetSummary
+from .units import UnitData
 from .validate import Listing
 
 if TYPE_CHECKING:
@@ -65,10 +68,50 @@ def result_json(result: Listing, checklists: list[Checklist]) -> str:
         "errors": len(report.errors),
         "warnings": len(report.warnings),
         "units": [u.name for u in result.units],
+        "reading": [{"unit": u.name, **line.to_dict()} for u in result.units for line in u.reading],
         "issues": [i.to_dict() for i in report.issues],
         "checklists": [checklist_dict(c) for c in checklists],
     }
     return json.dumps(payload, ensure_ascii=False)
+
+
+def reading_lines(units: list[UnitData]) -> list[str]:
+    """The reading summary as plain lines: for one unit every sheet read, per workbook
+    (``  队员：300 人（跳过：合计行 1、空行 3）``); for several units one line per unit with the
+    records of each model and the rows skipped."""
+    lines: list[str] = []
+    if len(units) == 1:
+        unit = units[0]
+        by_file: dict[str, list[SheetSummary]] = defaultdict(list)
+        for line in unit.reading:
+            by_file[line.file].append(line)
+        for file, found in by_file.items():
+            lines.append(f"{Path(file).name}：" + "；".join(line.text() for line in found))
+        return lines
+    for unit in units:
+        totals: dict[str, list[Any]] = {}
+        skipped: Counter[str] = Counter()
+        for line in unit.reading:
+            if line.form:
+                continue
+            entry = totals.setdefault(line.model, [0, line.counted_as])
+            entry[0] += line.records
+            skipped.update(dict(line.skipped))
+        text = "、".join(f"{model} {n} {word}" for model, (n, word) in totals.items()) or "没有读到数据"
+        if skipped:
+            text += "（跳过：" + "、".join(f"{r} {n}" for r, n in skipped.items()) + "）"
+        lines.append(f"{unit.name}：{text}")
+    return lines
+
+
+def print_reading(console: Console, units: list[UnitData]) -> None:
+    """`reading_lines` under a heading, so that a clerk can check the tool saw what they wrote."""
+    lines = reading_lines(units)
+    if not lines:
+        return
+    console.print("读取情况（请核对与表格中的行数是否一致）：")
+    for line in lines:
+        console.print("  " + line, markup=False, highlight=False)
 
 
 def print_issues(console: Console, issues: list[Issue]) -> None:
@@ -153,3 +196,33 @@ def print_status(console: Console, statuses: list[UnitStatus], config: Config) -
     todo = [s for s in statuses if s.state in PHONE_STATES]
     console.print(f"应报 {len(statuses)} 个，已报 {sum(s.present and s.filled for s in statuses)} 个；"
                   f"需要电话联系 {len(todo)} 个。")
+
+
+def print_units(console: Console, result: Listing) -> None:
+    """Several units: one row per unit (worst first: counts, commonest problems, 五有 counts),
+    then per unit its problems grouped by code with the first cells and the hint once
+    (`problems`). Not a terminal (piped to a file): plain tab-separated lines, no table."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from .problems import SUMMARY_HEADERS, summary_rows, unit_lines, unit_problems
+
+    counts = {c.unit: (c.count("达标"), c.count("待完善"), c.count("缺项")) for c in result.checklists}
+    entries = unit_problems(result.report.issues, [u.name for u in result.units], counts)
+    rows = summary_rows(entries)
+    title = "各单位情况（问题多的排在前面）"
+    if console.is_terminal:
+        table = Table(title=title, title_justify="left")
+        for header in SUMMARY_HEADERS:
+            table.add_column(header, overflow="fold")
+        for row in rows:
+            table.add_row(*(Text(value) for value in row))
+        console.print(table)
+    else:
+        lines = [title, *("\t".join(row) for row in [SUMMARY_HEADERS, *rows])]
+        console.file.write("\n".join(lines) + "\n")  # raw: rich would expand the tabs
+    for entry in entries:
+        if entry.groups:
+            console.print("", markup=False)
+            for line in unit_lines(entry):
+                console.print(line, markup=False, highlight=False, soft_wrap=True)

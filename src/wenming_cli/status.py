@@ -18,7 +18,7 @@ from typing import Any
 from .config import Config
 from .county import KIND_LABELS
 from .schema import WORKBOOKS
-from .units import UnitSource, discover, owns_file
+from .units import UnitSource, discover
 from .validate import list_issues
 
 PHONE_STATES = ("未报送", "未填写", "逾期", "有错误")
@@ -88,17 +88,14 @@ def _last_modified(source: UnitSource) -> datetime | None:
 def collect_status(data_dir: Path, config: Config, jobs: int = 0) -> list[UnitStatus]:
     """The status of every expected unit (plus folders not in the config), phone-list first;
     the units are read in ``jobs`` processes (0: `validate.auto_jobs`)."""
-    sources = {s.name: s for s in discover([data_dir])} if data_dir.is_dir() else {}
+    sources = {s.name: s for s in discover([data_dir], config)} if data_dir.is_dir() else {}
     found = list(sources.values())
     result = list_issues(found, config, jobs=jobs, checklists=False)
-    counts: dict[str, list[int]] = {}
-    for unit in result.units:
-        errors = warnings = 0
-        for issue in result.report.issues:
-            if owns_file(unit, issue.file):
-                errors += issue.is_error
-                warnings += not issue.is_error
-        counts[unit.name] = [errors, warnings]
+    counts: dict[str, list[int]] = {unit.name: [0, 0] for unit in result.units}
+    for issue in result.report.issues:
+        entry = counts.get(issue.unit)
+        if entry is not None:
+            entry[0 if issue.is_error else 1] += 1
     titles = {spec.kind: spec.title for spec in WORKBOOKS}
     expected = ([(t.name, "town") for t in config.towns] + [(n, "unit") for n in config.units]
                 + [(n, "team") for n in config.county_teams])

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import Config, Town
-from .read import EXCEL_SUFFIXES, SAVE_AS_SUFFIXES, is_skipped_file
+from .guard import SAVE_AS_SUFFIXES
+from .read import EXCEL_SUFFIXES, SheetSummary, is_skipped_file
 from .schema import Activity, Project, SelfAssessment, Site, Summary, Team, UnitInfo, Volunteer
 
 PHOTO_DIR = "图片资料"
@@ -33,10 +35,16 @@ class UnitData:
     town: Town | None
     files: dict[str, Path] = field(default_factory=dict)  # workbook kind → file
     empty: set[str] = field(default_factory=set)  # workbook kinds present but not filled in
-    columns: dict[str, dict[str, int]] = field(default_factory=dict)  # sheet → field → column
-    form_rows: dict[str, dict[str, int]] = field(default_factory=dict)  # form sheet → field → row
-    bad_cells: set[tuple[str, int, str]] = field(default_factory=set)  # (sheet, row, field)
-    sheet_names: dict[str, str] = field(default_factory=dict)  # model sheet → real sheet name
+    columns: dict[str, dict[str, int]] = field(default_factory=dict)
+    """Real sheet name → field → 0-based column (table sheets)."""
+    form_cells: dict[str, dict[str, tuple[int, int]]] = field(default_factory=dict)
+    """Real sheet name of a form sheet → field → (Excel row, 0-based column) of its value."""
+    bad_cells: set[tuple[str, int, str]] = field(default_factory=set)
+    """(real sheet, Excel row, field) of cells whose value could not be read (an error)."""
+    sheet_names: dict[str, list[str]] = field(default_factory=dict)
+    """Model sheet (队员) → the real sheets read as it, in workbook order."""
+    reading: list[SheetSummary] = field(default_factory=list)
+    """What was read from every sheet (the reading summary), in reading order."""
     partial: bool = False  # only some of the folder's workbooks were named on the command line
     info: UnitInfo | None = None
     sites: list[Site] = field(default_factory=list)
@@ -58,12 +66,6 @@ class UnitData:
         return self.folder / PHOTO_DIR
 
 
-def owns_file(unit: UnitData, file: str) -> bool:
-    """True when an issue's ``file`` is ``unit``'s folder or a file directly in it."""
-    path = Path(file)
-    return path == unit.folder or path.parent == unit.folder
-
-
 def _workbook_files(folder: Path) -> list[Path]:
     return sorted(
         p
@@ -74,8 +76,11 @@ def _workbook_files(folder: Path) -> list[Path]:
     )
 
 
-def discover(paths: list[Path]) -> list[UnitSource]:
+def discover(paths: list[Path], config: Config | None = None) -> list[UnitSource]:
     """Units under ``paths``: a workbook, a 填报单位 folder, or a data folder of such folders.
+
+    With ``config``, a folder whose name contains a known unit's (``城北街道自评材料``) is that
+    unit's (`Config.known_unit`); `load_unit` then warns that the folder should be renamed.
 
     A single workbook's unit is its parent folder's name. A folder with two or more sub-folders
     holding workbooks is a data folder (workbooks lying beside them, such as a saved 报送情况
@@ -113,6 +118,13 @@ def discover(paths: list[Path]) -> list[UnitSource]:
             units[path.resolve()] = UnitSource(path.resolve().name, path, own)
         else:
             units.update(found)
+    if config is not None:
+        taken = Counter(unit.name for unit in units.values())
+        for unit in units.values():
+            name = config.known_unit(unit.name)
+            if name != unit.name and not taken[name]:  # never two folders for one unit
+                taken[name] += 1
+                unit.name = name
     return list(units.values())
 
 

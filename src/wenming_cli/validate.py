@@ -1,41 +1,21 @@
-"""Validate 填报单位 data (DESIGN.md §4, §5): parse every cell, check cross-references.
+"""Validate 填报单位 data (DESIGN.md §4, §5): every unit loaded (`load`), cross-checked (`checks`).
 
-`validate_units` reads every workbook of every unit, never stops at the first problem, and
-returns the typed data with a `Report` of issues. Codes used here (besides the cell codes of
-`cells`): required-missing, column-missing, sheet-missing, header-not-found, file-unreadable,
-file-format-unsupported, file-too-large, workbook-missing, workbook-unknown, workbook-duplicate,
-no-data, team-duplicate, team-unknown, team-reference-unknown, village-required, village-unknown,
-duplicate-id-card, duplicate-id-card-across-units, id-card-gender-mismatch, activity-date-missing,
-date-out-of-year, date-order, photo-missing, unit-name-mismatch, unit-unknown,
-assessment-item-missing, assessment-missing, summary-missing, workbook-other-unit; from `read`: sheet-renamed, file-encrypted, file-unsafe,
-sheet-too-large, formula-no-value.
+`validate_units` loads every unit, never stops at the first problem, and returns the typed data
+with a `Report` of issues (their codes: `codes.ISSUE_CODES`). `list_issues` does the same for
+`wenming validate` and `status`, spreading a county's units over worker processes (`pool`).
 """
 
 from __future__ import annotations
 
-import gc
 import os
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from itertools import zip_longest
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from . import cells
-from .cells import Problem
 from .config import Config
-from .issues import ERROR, WARNING, Issue, Report, column_letter, file_issue
-from .read import (
-    SheetData,
-    UnreadableFile,
-    WorkbookData,
-    form_cell,
-    is_formula_cell,
-    read_workbook,
-)
-from .schema import WORKBOOKS, Col, SheetRow
-from .units import UnitData, UnitSource, discover, new_unit
+from .issues import Issue, Report
+from .load import few_collections, load_unit
+from .units import UnitData, UnitSource, discover
 
 if TYPE_CHECKING:
     from .county import UnitRollup
@@ -48,285 +28,6 @@ class ValidationResult:
 
     units: list[UnitData]
     report: Report
-
-
-Parser = Callable[[object], tuple[Any, list[Problem]]]
-
-
-def _parser(col: Col) -> Parser:
-    kind = col.kind
-    if kind == "enum":
-        options = col.options
-        return lambda raw: cells.parse_enum(raw, options)
-    if kind == "int":
-
-        def parse_int(raw: object) -> tuple[Any, list[Problem]]:
-            value, problems = cells.parse_number(raw, integer=True)
-            return (int(value) if value is not None else None), problems
-
-        return parse_int
-    table: dict[str, Callable[[object], tuple[Any, list[Problem]]]] = {
-        "text": cells.parse_text,
-        "longtext": cells.parse_longtext,
-        "number": cells.parse_number,
-        "id_card": cells.parse_id_card,
-        "phone": cells.parse_phone,
-        "date": cells.parse_date,
-        "plan_time": cells.parse_plan_time,
-        "files": cells.parse_files,
-    }
-    return table[kind]
-
-
-class _Sheet:
-    """Parses the rows of one sheet into models, emitting issues with real cells."""
-
-    def __init__(self, shown: str, data: SheetData, report: Report,
-                 bad_cells: set[tuple[str, int, str]]) -> None:
-        self.shown, self.data, self.report = shown, data, report
-        self.bad_cells = bad_cells
-        self.model: type[SheetRow] = data.model
-        self.columns = data.model.columns()
-        self.parsers = [_parser(col) for _, col in self.columns]
-
-    def cell(self, field_name: str, row: int) -> tuple[str, str]:
-        """(A1 cell, column letters) of ``field_name`` in Excel row ``row``."""
-        if self.model.layout == "form":
-            return form_cell(self.data, field_name)[1], "B"
-        index = self.data.columns.get(field_name)
-        if index is None:
-            return "", ""
-        letter = column_letter(index)
-        return f"{letter}{row}", letter
-
-    def issue(self, row: int, field_name: str, code: str, severity: Any, message: str,
-              hint: str) -> Issue:
-        """An Issue at ``field_name`` of Excel row ``row`` (form sheets: the field's line)."""
-        cell, letter = self.cell(field_name, row)
-        if self.model.layout == "form":
-            row = form_cell(self.data, field_name)[0]
-        header = self.model.column(field_name).header if field_name else ""
-        return Issue(self.shown, self.data.sheet_name, cell, row, letter, header, code, severity,
-                     message, hint)
-
-    def add(self, row: int, field_name: str, code: str, severity: Any, message: str,
-            hint: str) -> None:
-        """Record an issue at a cell."""
-        self.report.add(self.issue(row, field_name, code, severity, message, hint))
-
-    def records(self, check_required: bool = True) -> list[SheetRow]:
-        """Every data row as a model instance, in row order; cell problems go to the report.
-
-        Works column by column: a column whose values repeat (dropdowns, team and village names,
-        dates) is parsed once per distinct value; unique columns (IDs, phones, long text) once per
-        cell. Issues are reported in row order, then column order, as a clerk reads the sheet.
-        """
-        rows = self.data.rows
-        count = len(rows)
-        form = self.model.layout == "form"
-        found: list[tuple[int, int, Issue]] = []
-        grid = list(zip_longest(*(values for _, values in rows)))  # column-major, None-padded
-        columns: list[Sequence[Any]] = [[row for row, _ in rows]]
-        for order, ((name, col), parse) in enumerate(zip(self.columns, self.parsers, strict=True)):
-            position = self.data.columns.get(name)
-            raws: Sequence[Any] = (
-                grid[position] if position is not None and position < len(grid) else [None] * count
-            )
-            must = col.required and check_required and (position is not None or form)
-            if col.kind == "text" and not col.dropdown:  # never a problem, rarely repeated
-                values = [_text(raw) for raw in raws]
-                columns.append(values)
-                results: list[tuple[Any, list[Problem]]] = [(None, [])] * count
-                flagged = [i for i, value in enumerate(values) if value is None] if must else []
-            else:
-                if col.kind in _REPEATING or col.dropdown:
-                    keys: Sequence[Any] = raws if set(map(type, raws)) <= {str} else list(
-                        zip(map(type, raws), raws, strict=True))
-                    known = {key: parse(raw) if raw is not None and raw != "" else _BLANK
-                             for key, raw in dict(zip(keys, raws, strict=True)).items()}
-                    results = [known[key] for key in keys]
-                else:
-                    results = [_BLANK if raw is None or raw == "" else parse(raw) for raw in raws]
-                columns.append([value for value, _ in results])
-                flagged = [index for index, (value, problems) in enumerate(results)
-                           if problems or (must and value is None)]
-            for index in flagged:
-                value, problems = results[index]
-                row = rows[index][0]
-                if problems:
-                    self.bad_cells.add((self.model.sheet_name, row, name))
-                    found.extend((index, order, self.issue(
-                        row, name, p.code, p.severity, p.message, p.hint)) for p in problems)
-                elif not is_formula_cell(self.data, name, row):
-                    found.append((index, order, self.issue(
-                        row, name, "required-missing", ERROR, f"必填项“{col.header}”没有填写",
-                        f"请填写“{col.header}”。" + _options_hint(col))))
-        found.sort(key=lambda item: (item[0], item[1]))
-        self.report.extend(issue for _, _, issue in found)
-        names = ["row", *(name for name, _ in self.columns)]
-        return self.model.build_many(names, zip(*columns, strict=True))
-
-
-_BLANK: tuple[Any, list[Problem]] = (None, [])
-"""Result of a blank cell: no value; ``required-missing`` is decided per column."""
-
-
-def _text(raw: object) -> str | None:
-    """`cells.parse_text`'s value, with the usual plain string handled inline."""
-    if type(raw) is str and not cells.NEEDS_CLEANING.search(raw):
-        return raw.strip() or None
-    if type(raw) is float:  # 序号 and other numbers typed into a text column
-        return cells.number_text(raw)
-    return None if raw is None else cells.parse_text(raw)[0]
-
-
-_REPEATING = frozenset({"enum", "date", "plan_time", "int", "number"})
-"""Column kinds whose parse results are memoised per distinct cell value (so are the team and
-village columns, which have dropdowns)."""
-
-
-def _options_hint(col: Col) -> str:
-    return ("可选：" + "、".join(col.options) + "。") if col.options else ""
-
-
-_FORM_DEFAULTS = {"unit_name", "unit_type", "village_total"}
-"""基本情况 fields the template pre-fills; a value elsewhere on a form sheet means data."""
-
-
-def _is_empty(sheets: dict[str, SheetData]) -> bool:
-    """True when nothing was filled in: no table rows (the pre-filled 自评 items count only with
-    a 自评情况/结论), no form value other than the template's pre-filled ones."""
-    for data in sheets.values():
-        if data.model.layout == "form":
-            for name, index in data.columns.items():
-                values = data.rows[0][1] if data.rows else []
-                if name not in _FORM_DEFAULTS and index < len(values) and cells.clean_text(
-                    values[index]
-                ):
-                    return False
-            continue
-        if data.model.sheet_name == "自评":
-            narrative = [data.columns.get("narrative"), data.columns.get("conclusion")]
-            for _, values in data.rows:
-                if any(i is not None and i < len(values) and cells.clean_text(values[i])
-                       for i in narrative):
-                    return False
-            continue
-        if data.rows:
-            return False
-    return True
-
-
-def _pick(candidates: list[WorkbookData]) -> WorkbookData:
-    """Of several workbooks of one kind, the one named like the template, else the newest."""
-    def rank(book: WorkbookData) -> tuple[bool, float]:
-        try:
-            modified = book.path.stat().st_mtime
-        except OSError:  # moved away while being read
-            modified = 0.0
-        return (book.path.name == book.spec.file_name, modified)
-
-    return max(candidates, key=rank)
-
-
-def _read_all(source: UnitSource, report: Report) -> tuple[dict[str, WorkbookData], bool]:
-    """Every readable workbook of the unit by kind (duplicates reported); True if any was
-    unreadable."""
-    by_kind: dict[str, list[WorkbookData]] = {}
-    unreadable = False
-    for path in source.files:
-        shown = str(path)
-        try:
-            workbook = read_workbook(path, shown)
-        except UnreadableFile as exc:
-            report.add(exc.issue)
-            unreadable = True
-            continue
-        if workbook is None:
-            report.add(file_issue(shown, "workbook-unknown", "认不出这是哪一张表",
-                                  "请使用 wenming init-templates 生成的模板填写，保留表头行。",
-                                  WARNING))
-            continue
-        by_kind.setdefault(workbook.spec.kind, []).append(workbook)
-    chosen: dict[str, WorkbookData] = {}
-    for kind, books in by_kind.items():
-        chosen[kind] = _pick(books)
-        for book in books:
-            if book is not chosen[kind]:
-                report.add(file_issue(str(book.path), "workbook-duplicate",
-                                      f"与 {chosen[kind].path.name} 是同一种表，本文件未读取",
-                                      "一个单位每种表只保留一个文件，请合并后删除多余的文件。"))
-    return chosen, unreadable
-
-
-def load_unit(source: UnitSource, config: Config, report: Report) -> UnitData:
-    """Read and parse every workbook of one unit; all problems go to ``report``."""
-    unit = new_unit(source, config)
-    if source.unreadable:
-        report.add(file_issue(str(source.folder), "file-unreadable",
-                              f"文件夹无法打开：{source.unreadable}",
-                              "请检查这个文件夹的权限（右键“属性”→“安全”），或把表格复制到一个新文件夹后重试。"))
-        return unit
-    books, unreadable = _read_all(source, report)
-    for spec in WORKBOOKS:
-        workbook = books.get(spec.kind)
-        if workbook is None:
-            continue
-        shown = str(workbook.path)
-        unit.files[spec.kind] = workbook.path
-        report.extend(workbook.issues)
-        if workbook.marker_unit and workbook.marker_unit != unit.name:
-            report.add(file_issue(shown, "workbook-other-unit",
-                                  f"这是“{workbook.marker_unit}”的表格（模板中的隐藏标记），"
-                                  f"却放在“{unit.name}”文件夹中",
-                                  f"请确认是否放错了文件夹；如确属{unit.name}，请用本单位的模板"
-                                  "（wenming init-templates）重新填写或把数据复制进去。"))
-        empty = _is_empty(workbook.sheets)
-        if empty:
-            unit.empty.add(spec.kind)
-            report.add(file_issue(shown, "no-data", "表格还没有填写数据",
-                                  "请按表头逐行填写（灰色“示例”行不计入），再运行校验。", WARNING))
-        for sheet_name, data in workbook.sheets.items():
-            parser = _Sheet(shown, data, report, unit.bad_cells)
-            unit.columns[sheet_name] = data.columns
-            unit.sheet_names[sheet_name] = data.sheet_name
-            unit.form_rows[sheet_name] = data.form_rows
-            records = list(parser.records(check_required=not empty))
-            _store(unit, sheet_name, records)
-    if not source.partial and not unreadable:
-        for spec in WORKBOOKS:
-            if spec.kind not in unit.files:
-                report.add(file_issue(str(source.folder), "workbook-missing",
-                                      f"{unit.name} 缺少《{spec.title}》",
-                                      f"请用 wenming init-templates 生成“{spec.file_name}”并填写。",
-                                      WARNING))
-    from .checks import check_unit
-
-    check_unit(unit, config, report)
-    return unit
-
-
-def _store(unit: UnitData, sheet_name: str, records: list[Any]) -> None:
-    if sheet_name == "基本情况":
-        unit.info = records[0] if records else None
-    elif sheet_name == "小结":
-        unit.summary = records[0] if records else None
-    else:
-        attribute = {"队伍": "teams", "队员": "volunteers", "活动": "activities", "项目": "projects",
-                     "阵地": "sites", "自评": "assessments"}[sheet_name]
-        setattr(unit, attribute, records)
-
-
-@contextmanager
-def few_collections() -> Iterator[None]:
-    """Loading builds hundreds of thousands of small acyclic objects; Python's cyclic GC would
-    rescan them over and over (10–15% of validate). Collect rarely while loading."""
-    before = gc.get_threshold()
-    gc.set_threshold(200_000, 50, 100)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*before)
 
 
 def validate_units(sources: list[UnitSource], config: Config) -> ValidationResult:
@@ -441,7 +142,7 @@ def _in_processes(sources: list[UnitSource], config: Config, jobs: int, checklis
 class _UnitPart:
     unit: UnitData
     issues: list[Issue]
-    ids: list[tuple[str, int]]
+    ids: list[tuple[str, int, str]]
     checklist: Checklist | None
     rollup: UnitRollup | None = None
 
@@ -487,7 +188,8 @@ def validate_paths(paths: list[Path], config: Config) -> ValidationResult:
     Raises:
         FileNotFoundError: a path does not exist.
     """
-    return validate_units(discover(paths), config)
+    return validate_units(discover(paths, config), config)
 
 
-__all__ = ["Listing", "ValidationResult", "auto_jobs", "few_collections", "list_issues", "load_unit", "validate_paths", "validate_units", "WARNING"]
+__all__ = ["Listing", "ValidationResult", "auto_jobs", "list_issues", "validate_paths",
+           "validate_units"]

@@ -33,7 +33,7 @@ def render_source(source: UnitSource, config: Config, out: Path, mask: bool,
     """Read, validate and render one unit (module-level, so a process pool can run it)."""
     from ..files import OutputError
     from ..issues import Report
-    from ..validate import few_collections, load_unit
+    from ..load import few_collections, load_unit
     from .report import render_unit
 
     report = Report()

@@ -21,6 +21,8 @@ class Activity(SheetRow):
     """One planned or held activity. 已开展 requires 实际开展日期."""
 
     sheet_name = "活动"
+    attribute = "activities"
+    counted_as = "场"
 
     seq: Annotated[str | None, Col("序号", width=6, example="示例")] = None
     name: Annotated[

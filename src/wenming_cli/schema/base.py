@@ -60,7 +60,21 @@ class SheetRow(BaseModel):
 
     sheet_name: ClassVar[str]
     layout: ClassVar[Layout] = "table"
+    attribute: ClassVar[str]
+    """The `UnitData` attribute holding this sheet's records (a list; one record for forms)."""
+    counted_as: ClassVar[str] = "条"
+    """The measure word of a record in the reading summary (队员 300 人, 活动 56 场)."""
+    implied_by: ClassVar[dict[str, tuple[str, str]]] = {}
+    """Header text → (field, value): when the field's column is absent but this header is
+    present, every record gets that value (a warning says so)."""
     row: int = 0
+    sheet: str = ""
+    """The real name of the sheet the record was read from ('' for records built in code)."""
+
+    @classmethod
+    def implied_by_headers(cls) -> dict[str, tuple[str, str]]:
+        """`implied_by` (a method, so that the reader need not know which models have one)."""
+        return cls.implied_by
 
     @classmethod
     def columns(cls) -> list[tuple[str, Col]]:

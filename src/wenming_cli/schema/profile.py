@@ -18,6 +18,8 @@ class UnitInfo(SheetRow):
     """Sheet 基本情况: two columns 项目 | 内容, one line per field (form layout)."""
 
     sheet_name = "基本情况"
+    attribute = "info"
+    counted_as = "项"
     layout = "form"
 
     unit_name: Annotated[str | None, Col("单位名称", required=True, width=20, example="城北街道")] = None
@@ -27,7 +29,7 @@ class UnitInfo(SheetRow):
     head: Annotated[str | None, Col("实践所（站）负责人", example="张华")] = None
     contact: Annotated[str | None, Col("联系人", required=True, example="刘洋")] = None
     phone: Annotated[
-        str | None, Col("联系电话", "phone", required=True, synonyms=("手机号码", "电话"),
+        str | None, Col("联系电话", "phone", required=True, synonyms=("手机号码", "电话", "联系方式", "手机", "手机号"),
                         example="0916-6321001")
     ] = None
     village_total: Annotated[
@@ -47,6 +49,8 @@ class Site(SheetRow):
     """One 阵地 (sheet 阵地). 实践站 must name its 村（社区）; every 阵地 挂牌, 开放时间, 管理员."""
 
     sheet_name = "阵地"
+    attribute = "sites"
+    counted_as = "个"
 
     seq: Annotated[str | None, Col("序号", width=6, example="示例")] = None
     name: Annotated[
@@ -74,7 +78,7 @@ class Site(SheetRow):
     ] = None
     keeper: Annotated[str | None, Col("管理员", required=True, width=10, example="陈静")] = None
     phone: Annotated[
-        str | None, Col("联系电话", "phone", synonyms=("手机号码", "电话"), width=15, example="13891600004")
+        str | None, Col("联系电话", "phone", synonyms=("手机号码", "电话", "联系方式", "手机", "手机号"), width=15, example="13891600004")
     ] = None
     note: Annotated[str | None, Col("备注", width=12)] = None
 
@@ -83,6 +87,8 @@ class SelfAssessment(SheetRow):
     """One of the evaluation items (sheet 自评), pre-filled from config (notice 附件3)."""
 
     sheet_name = "自评"
+    attribute = "assessments"
+    counted_as = "项"
 
     code: Annotated[str | None, Col("序号", required=True, width=6)] = None
     dimension: Annotated[str | None, Col("评估项目", required=True, width=9)] = None
@@ -104,6 +110,8 @@ class Summary(SheetRow):
     """Sheet 小结: the narrative of the 半年小结 (form layout, free text)."""
 
     sheet_name = "小结"
+    attribute = "summary"
+    counted_as = "项"
     layout = "form"
 
     practices: Annotated[str | None, Col("主要做法", "longtext", width=80)] = None

@@ -22,6 +22,8 @@ class Project(SheetRow):
     """One volunteer service project."""
 
     sheet_name = "项目"
+    attribute = "projects"
+    counted_as = "个"
 
     seq: Annotated[str | None, Col("序号", width=6, example="示例")] = None
     name: Annotated[str | None, Col("项目名称", required=True, width=24, example="“银龄守护”助老服务")] = None
@@ -42,7 +44,7 @@ class Project(SheetRow):
     ] = None
     leader: Annotated[str | None, Col("负责人", width=10, example="赵芳")] = None
     phone: Annotated[
-        str | None, Col("联系电话", "phone", synonyms=("手机号码", "电话"), width=15, example="13891600003")
+        str | None, Col("联系电话", "phone", synonyms=("手机号码", "电话", "联系方式", "手机", "手机号"), width=15, example="13891600003")
     ] = None
     start: Annotated[date | None, Col("开始日期", "date", width=12, example="2022-1-1")] = None
     end: Annotated[date | None, Col("结束日期", "date", width=12, example="2022-12-31")] = None

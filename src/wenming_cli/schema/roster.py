@@ -22,6 +22,8 @@ class Team(SheetRow):
     """One volunteer team (sheet 队伍). 所在村（社区） is required for 村级 teams."""
 
     sheet_name = "队伍"
+    attribute = "teams"
+    counted_as = "支"
 
     seq: Annotated[str | None, Col("序号", width=6, example="示例")] = None
     name: Annotated[
@@ -46,7 +48,7 @@ class Team(SheetRow):
     leader: Annotated[str | None, Col("负责人", required=True, width=10, example="李明")] = None
     phone: Annotated[
         str | None,
-        Col("联系电话", "phone", required=True, synonyms=("手机号码", "电话"), width=15,
+        Col("联系电话", "phone", required=True, synonyms=("手机号码", "电话", "联系方式", "手机", "手机号"), width=15,
             example="13891600001"),
     ] = None
     founded: Annotated[
@@ -64,6 +66,11 @@ class Volunteer(SheetRow):
     """One volunteer (sheet 队员). 所属队伍 must name a team on sheet 队伍."""
 
     sheet_name = "队员"
+    attribute = "volunteers"
+    counted_as = "人"
+    implied_by = {"志愿者编号": ("registered", "是")}
+    """An export of the national volunteer system (全国志愿服务信息系统) has 志愿者编号 and no
+    是否注册志愿者: everyone in it is registered."""
 
     seq: Annotated[str | None, Col("序号", width=6, example="示例")] = None
     name: Annotated[str | None, Col("姓名", required=True, width=10, example="王小红")] = None
@@ -72,7 +79,8 @@ class Volunteer(SheetRow):
     ] = None
     id_card: Annotated[
         str | None,
-        Col("身份证号码", "id_card", required=True, synonyms=("身份证号", "公民身份号码"), width=22,
+        Col("身份证号码", "id_card", required=True, synonyms=("身份证号", "公民身份号码", "证件号码", "身份证", "身份证号码（18位）"),
+            width=22,
             example="610724199003150028", help="18 位，本列已设为文本格式，请勿改成数字"),
     ] = None
     politics: Annotated[
@@ -81,12 +89,13 @@ class Volunteer(SheetRow):
     ] = None
     phone: Annotated[
         str | None,
-        Col("联系电话", "phone", required=True, synonyms=("手机号码", "电话"), width=15,
+        Col("联系电话", "phone", required=True, synonyms=("手机号码", "电话", "联系方式", "手机", "手机号"), width=15,
             example="13891600002"),
     ] = None
     team: Annotated[
         str | None,
-        Col("所属队伍", required=True, dropdown="teams", width=26, example="城北街道理论宣讲志愿服务队",
+        Col("所属队伍", required=True, dropdown="teams", synonyms=("所属组织", "所在队伍"),
+            width=26, example="城北街道理论宣讲志愿服务队",
             help="必须是“队伍”表中已有的队伍名称"),
     ] = None
     village: Annotated[
@@ -94,7 +103,8 @@ class Volunteer(SheetRow):
     ] = None
     registered: Annotated[
         str | None,
-        Col("是否注册志愿者", "enum", required=True, options=YES_NO, width=10, example="是",
+        Col("是否注册志愿者", "enum", required=True, options=YES_NO,
+            synonyms=("是否注册", "是否注册志愿者（是/否）", "是否已注册"), width=10, example="是",
             help="是否已在全国志愿服务信息系统注册"),
     ] = None
     hours: Annotated[
