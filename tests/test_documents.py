@@ -370,3 +370,30 @@ def test_titles_break_at_a_meaning_boundary_and_signature_is_centred_over_the_da
             # the name's centre is the date's centre, unless the name is too long (flush right)
             centre = right(day) + width(day.text) / 2
             assert right(name) == max(0, centre - width(name.text) / 2), path.name
+
+
+def test_status_xlsx_has_contacts(tmp_path: Path) -> None:
+    """联系人/联系电话: from a unit's 基本情况 where handed in, else from [contacts] in
+    wenming.toml; a mobile is masked unless --no-mask."""
+    from openpyxl import load_workbook
+
+    data = tmp_path / "data"
+    shutil.copytree(SAMPLE / "城北街道", data / "城北街道")
+    (data / "wenming.toml").write_text(
+        '[contacts."杨河镇"]\nperson = "王五"\nphone = "13891600099"\n', encoding="utf-8")
+    form = load_workbook(SAMPLE / "城北街道" / "基本情况与自评表.xlsx", read_only=True)["基本情况"]
+    fields = {str(row[0]).rstrip("*"): row[1] for row in form.iter_rows(values_only=True)
+              if row and row[0]}
+    for mask in (True, False):
+        target = tmp_path / f"报送情况{mask}.xlsx"
+        args = ["status", "--data", str(data), "--xlsx", str(target)] + ([] if mask else ["--no-mask"])
+        result = runner.invoke(app, args)
+        assert result.exit_code in (0, 1), result.output
+        ws = load_workbook(target).active
+        header = [c.value for c in ws[2]]
+        rows = {r[0]: dict(zip(header, r, strict=True))
+                for r in ws.iter_rows(min_row=3, values_only=True)}
+        assert (rows["城北街道"]["联系人"], rows["城北街道"]["联系电话"]) == (
+            fields["联系人"], fields["联系电话"])
+        assert rows["杨河镇"]["联系人"] == "王五"
+        assert rows["杨河镇"]["联系电话"] == ("138****0099" if mask else "13891600099")
