@@ -174,19 +174,41 @@ def print_summary(console: Console, result: Listing) -> None:
         console.print("[green]没有发现问题。[/]")
 
 
+_SHORT_KINDS = {"镇（街道）": "镇街", "县级单位": "单位", "县级专业志愿服务队": "队伍"}
+_SHORT_BOOKS = {"基本情况与自评表": "基本情况", "志愿服务队伍花名册": "花名册",
+                "文明实践项目活动计划一览表": "活动", "志愿服务项目表": "项目"}
+"""Short names that keep the status table inside an 80-column terminal (the .xlsx has the full
+titles)."""
+
+
+def handed_in(workbooks: list[str], present: bool) -> str:
+    """'4/4', '3/4 缺花名册' or '—' for the 已交 column of `print_status`."""
+    if not present:
+        return "—"
+    from .schema import WORKBOOKS
+
+    missing = [_SHORT_BOOKS.get(spec.title, spec.title) for spec in WORKBOOKS
+               if spec.title not in workbooks]
+    text = f"{len(workbooks)}/{len(WORKBOOKS)}"
+    return text + (" 缺" + "、".join(missing) if missing and len(missing) < len(WORKBOOKS) else "")
+
+
 def print_status(console: Console, statuses: list[UnitStatus], config: Config) -> None:
-    """The 报送情况 table (phone-list order) and a closing count line."""
+    """The 报送情况 table (phone-list order, fits 80 columns) and a closing count line."""
+    from rich import box
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(title=f"材料报送情况（截止 {config.deadline:%Y年%m月%d日 %H:%M}）",
-                  title_justify="left")
-    for header in ("单位", "类别", "状态", "已交工作簿", "最后修改", "错误", "警告"):
+                  title_justify="left", box=box.SIMPLE_HEAD)
+    table.add_column("单位", no_wrap=True)
+    for header in ("类别", "状态", "已交", "最后修改", "错误", "警告"):
         table.add_column(header, overflow="fold")
     styles = {"未报送": "red", "未填写": "red", "逾期": "red", "有错误": "yellow",
               "待补全": "yellow", "合格": "green"}
     for s in statuses:
-        table.add_row(s.name, s.kind, f"[{styles[s.state]}]{s.state}[/]",
-                      "、".join(s.workbooks) or "—",
+        table.add_row(Text(s.name), _SHORT_KINDS.get(s.kind, s.kind),
+                      Text(s.state, style=styles[s.state]), handed_in(s.workbooks, s.present),
                       f"{s.last_modified:%m-%d %H:%M}" if s.last_modified else "—",
                       str(s.errors) if s.present else "—",
                       str(s.warnings) if s.present else "—")
@@ -196,6 +218,9 @@ def print_status(console: Console, statuses: list[UnitStatus], config: Config) -
     todo = [s for s in statuses if s.state in PHONE_STATES]
     console.print(f"应报 {len(statuses)} 个，已报 {sum(s.present and s.filled for s in statuses)} 个；"
                   f"需要电话联系 {len(todo)} 个。")
+
+
+
 
 
 def print_units(console: Console, result: Listing) -> None:
