@@ -72,9 +72,14 @@ def finish_layout(document: Any) -> None:
     """Apply the title break and the 落款 placement to a python-docx ``document`` in place."""
     styles = {s.name: s.style_id for s in document.styles if s.name in (STYLE_TITLE, STYLE_SIGNATURE)}
     paragraphs = list(document.paragraphs)
+    section = document.sections[0]  # titles open the document (a landscape one holds more)
+    limit = TITLE_CHARS
+    if section.page_width and section.left_margin is not None and section.right_margin is not None:
+        limit = math.floor((section.page_width - section.left_margin - section.right_margin)
+                           / 12700 / (SIZE_2.pt + BODY_CHAR_SPACING_TWIPS / 20))
     for paragraph in paragraphs:
         if _style_id(paragraph) == styles.get(STYLE_TITLE) and len(paragraph.runs) >= 1:
-            _break_title(paragraph)
+            _break_title(paragraph, limit)
     signatures = [p for p in paragraphs if _style_id(p) == styles.get(STYLE_SIGNATURE)]
     for name, day in zip(signatures, signatures[1:], strict=False):
         if name.text.strip() and day.text.strip() and width(day.text) < width(name.text) + 40 \
@@ -87,11 +92,11 @@ def _is_date(text: str) -> bool:
     return text.endswith("日") and "年" in text and "月" in text
 
 
-def _break_title(paragraph: Any) -> None:
+def _break_title(paragraph: Any, limit: int) -> None:
     text = paragraph.text
     if "\n" in text:
         return
-    at = title_break(text)
+    at = title_break(text, limit)
     if at is None:
         return
     runs = paragraph.runs
