@@ -293,8 +293,18 @@ def build_county_summary(doc: DocumentObject) -> None:
     spacer(doc)
     for heading, items in COUNTY_SECTIONS:
         para(doc, heading, g.STYLE_H1)
-        loop(doc, items, "p")
-    para(doc)
+        if items == COUNTY_SECTIONS[-1][1]:
+            # the last paragraph travels with 附件说明 and 落款: never a page with only those
+            para(doc, f"{{%p for p in {items} %}}")
+            para(doc, "{%p if loop.last %}")
+            para(doc, "{{ p }}").paragraph_format.keep_with_next = True
+            para(doc, "{%p else %}")
+            para(doc, "{{ p }}")
+            para(doc, "{%p endif %}")
+            para(doc, "{%p endfor %}")
+        else:
+            loop(doc, items, "p")
+    para(doc).paragraph_format.keep_with_next = True
     note = para(doc, "附件：{{ annex_title }}", g.STYLE_ANNEX_NOTE)
     note.paragraph_format.keep_with_next = True
     signature(doc)
