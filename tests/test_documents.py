@@ -240,6 +240,8 @@ def test_every_problem_has_a_measure(docs: dict[str, list[Path]]) -> None:
         problems = section(texts, "三、存在问题", "四、")
         measures = section(texts, "四、", "附件：")[1:]  # after the 下一步，我街道将… lead
         assert problems and len(problems) == len(measures), path.parent.name
+        said = [re.sub(r"^[一二三四五六七八九十]+是", "", t) for t in problems]
+        assert len(set(said)) == len(said), said  # a problem written for several items: once
         for measure in measures:
             assert "前完成" in measure or "起" in measure or "【请补充：针对" in measure, measure
         assert not any("暂未发现明显问题" in t for t in problems)

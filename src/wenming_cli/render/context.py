@@ -211,7 +211,14 @@ def problems_and_measures(checklist: Checklist) -> list[tuple[str, str]]:
             measure = with_deadline(row.measures, row.deadline)
         else:
             measure = f"【请补充：针对{title}方面问题的整改措施和完成时限】"
-        pairs.append((problem.rstrip("。；;"), measure))
+        problem = problem.rstrip("。；;")
+        same = next((i for i, (p, _) in enumerate(pairs) if p == problem), None)
+        if same is None:
+            pairs.append((problem, measure))
+        elif not measure.startswith("【") and measure not in pairs[same][1]:
+            # the clerk wrote the same problem for several items: said once, measures joined
+            kept = pairs[same][1]
+            pairs[same] = (problem, measure if kept.startswith("【") else f"{kept}；{measure}")
     if not pairs:
         pairs.append((f"【请补充：对照“五有”标准查找的实际不足，可从{GENRE_HINTS}等方面查找】",
                       "【请补充：针对上述不足的整改措施和完成时限】"))
