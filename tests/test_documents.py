@@ -399,3 +399,13 @@ def test_status_xlsx_has_contacts(tmp_path: Path) -> None:
             fields["联系人"], fields["联系电话"])
         assert rows["杨河镇"]["联系人"] == "王五"
         assert rows["杨河镇"]["联系电话"] == ("138****0099" if mask else "13891600099")
+
+
+def test_county_report_with_no_town_handed_in(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(SAMPLE / "县文旅局", data / "县文旅局")
+    (county,) = report(data, tmp_path / "out", "--county")
+    texts = paragraphs(county)
+    assert texts[texts.index("一、总体情况") + 1].endswith("尚无镇（街道）报送材料。")
+    assert "注：尚无镇（街道）报送材料。" in texts and not any("0÷0" in t for t in texts)
+    assert "覆盖率—" not in "\n".join(texts)

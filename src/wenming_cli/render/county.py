@@ -57,6 +57,8 @@ def annex_note(summary: CountySummary) -> str:
     """The line under the annex table saying what its 合计 row counts."""
     total = summary.total
     handed = sum(1 for r in summary.rows if r.handed_in)
+    if not handed:
+        return "注：尚无镇（街道）报送材料。"
     note = (f"注：合计行为已报送的{handed}个镇（街道）之和，覆盖率＝已建站村（社区）÷村（社区）"
             f"＝{total.covered}÷{total.villages}")
     if summary.town_volunteers_listed != total.volunteers:
@@ -117,6 +119,8 @@ def problem_paragraphs(summary: CountySummary, config: Config) -> list[str]:
         else:
             text = f"{title}方面存在差距的有{_towns(names)}，具体差距见各镇（街道）自评报告"
         paragraphs.append(f"{ordinal(len(paragraphs))}{text.rstrip('。；')}。")
+    if not any(r.handed_in for r in summary.rows):
+        return ["尚无镇（街道）报送材料，暂无法汇总对标差距。"]
     return paragraphs or ["经汇总，已报送的镇（街道）对照“五有”标准暂未发现数据反映的差距。"]
 
 
@@ -168,6 +172,9 @@ def county_context(summary: CountySummary, config: Config,
         + project_types({"普惠性": total.general, "特惠性": total.special,
                          "互惠性": total.mutual}) + "。",
     ]
+    if not handed:
+        overview = [f"截至{as_of}，全县{len(summary.rows)}个镇（街道）、村（社区）"
+                    f"{summary.villages_all}个，尚无镇（街道）报送材料。"]
     findings = []
     for row in handed:
         checklist = summary.checklists.get(row.name)
