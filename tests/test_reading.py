@@ -444,3 +444,175 @@ def test_layout_never_changes_the_records(tmp_path_factory: pytest.TempPathFacto
     clean = unit(tmp_path_factory.mktemp("clean"))
     write_sheets(clean / ROSTER.file_name, roster_sheets([body]))
     assert _key(run(folder, config)) == _key(run(clean, config))
+
+
+# ---------------------------------------------------------------- second round: a fresh tester's cases
+
+
+ACT = {"category": "宣传宣讲党的政策", "plan_time": "2022年3月", "held_on": "2022-3-5", "status": "已开展",
+       "served": 100}
+
+
+@pytest.mark.parametrize("name", ["累计服务时长表彰会", "共计划生育政策宣讲", "总计算机技能培训",
+                                  "审核通过的志愿者培训", "小计划大梦想", "注册志愿者培训"])
+def test_records_whose_name_starts_with_a_footer_word(tmp_path: Path, config: Config,
+                                                      name: str) -> None:
+    folder = unit(tmp_path)
+    rows = [record(Activity, seq=i + 1, name=name if i == 1 else f"活动{i}", **ACT) for i in range(3)]
+    write_sheets(folder / "文明实践项目活动计划一览表.xlsx", {"活动": [headers(Activity), *rows]})
+    result = run(folder, config)
+    assert len(result.units[0].activities) == 3
+    assert not by_code(result, "footer-total-mismatch")
+
+
+@pytest.mark.parametrize("footer", [
+    [7, "　合　计", "6人"], ["本页小计：6人"], ["以上共计6人"], ["人数合计", 6], ["总人数：6"], ["【合计】"],
+    ["（盖章）"], ["（注：本表不含已退出人员）"], ["Total", 6], [None] * 8 + [date(2022, 7, 1)]])
+def test_more_footer_shapes(tmp_path: Path, config: Config, footer: list[Any]) -> None:
+    folder = unit(tmp_path)
+    write_sheets(folder / ROSTER.file_name, roster_sheets([rows_of(Volunteer, people(6)) + [footer]]))
+    result = run(folder, config)
+    assert len(result.units[0].volunteers) == 6
+    assert found(result) == set()
+
+
+@pytest.mark.parametrize("seq", [1, "一", "（一）"])
+def test_numbered_merged_block_titles(tmp_path: Path, config: Config, seq: object) -> None:
+    from openpyxl import Workbook
+
+    folder = unit(tmp_path)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "队伍"
+    append(ws, [headers(Team), *rows_of(Team, TEAMS)])
+    ws = wb.create_sheet("队员")
+    ws.append(headers(Volunteer))
+    ws.append([seq, f"{TEAMS[1]['name']}（3人）"])
+    ws.merge_cells(start_row=2, start_column=2, end_row=2, end_column=12)
+    append(ws, rows_of(Volunteer, [dict(p, team=None) for p in people(3)]))
+    wb.save(folder / ROSTER.file_name)
+    result = run(folder, config)
+    assert len(result.units[0].volunteers) == 3
+    assert {v.team for v in result.units[0].volunteers} == {TEAMS[1]["name"]}
+    assert found(result) == {("team-from-title", "队员!A2")}
+
+
+def test_half_filled_rows_are_records_with_errors(tmp_path: Path, config: Config) -> None:
+    folder = unit(tmp_path)
+    sheets = roster_sheets([rows_of(Volunteer, people(2))])
+    sheets["队伍"].append([None, "城北街道应急救援志愿服务队"])
+    write_sheets(folder / ROSTER.file_name, sheets)
+    result = run(folder, config)
+    assert len(result.units[0].teams) == 3
+    assert ("required-missing", "队伍!C5") in found(result)
+
+
+def test_side_by_side_rosters_are_an_error(tmp_path: Path, config: Config) -> None:
+    folder = unit(tmp_path)
+    left, right = rows_of(Volunteer, people(5)), rows_of(Volunteer, people(5, start=5))
+    write_sheets(folder / ROSTER.file_name, {
+        "队伍": [headers(Team), *rows_of(Team, TEAMS)],
+        "队员": [headers(Volunteer) + [None] + headers(Volunteer),
+                 *(a + [None] + b for a, b in zip(left, right, strict=True))]})
+    result = run(folder, config)
+    [issue] = by_code(result, "header-duplicated")
+    assert issue.location == "队员!N1" and issue.is_error
+
+
+def test_unknown_columns_with_data_are_named(tmp_path: Path, config: Config) -> None:
+    folder = unit(tmp_path)
+    header = [*headers(Activity), "所在单位"]
+    rows = [record(Activity, seq=1, name="宣讲", **ACT) + ["城北街道"]]
+    write_sheets(folder / "文明实践项目活动计划一览表.xlsx", {"活动": [header, *rows]})
+    result = run(folder, config)
+    [issue] = by_code(result, "column-unknown")
+    assert issue.location == "活动!P1" and "所在单位" in issue.message
+
+
+@pytest.mark.parametrize("served_header", ["服务群众人数", "受益群众（人次）", "服务群众（人次）"])
+def test_more_header_synonyms(tmp_path: Path, config: Config, served_header: str) -> None:
+    folder = unit(tmp_path)
+    header = ["序号", "活动名称", "活动类别", "是否喜迎二十大主题活动", "计划时间", "实际开展时间", "开展状态",
+              served_header, "活动照片"]
+    rows = [[1, "宣讲", "宣传宣讲党的政策", "是", "2022年3月", "2022-3-5", "已开展", 120, None]]
+    write_sheets(folder / "文明实践项目活动计划一览表.xlsx", {"活动": [header, *rows]})
+    result = run(folder, config)
+    [act] = result.units[0].activities
+    assert (act.served, act.theme_20th, act.held_on) == (120, "是", date(2022, 3, 5))
+    assert not by_code(result, "column-unknown")
+
+
+def test_annotated_headers(tmp_path: Path, config: Config) -> None:
+    folder = unit(tmp_path)
+    header = ["序号", "姓名", "性别（男/女）", "公民身份号码(18位)", "政治面貌", "联系电话", "所属队伍",
+              "是否注册(是/否)"]
+    rows = [[p["seq"], p["name"], p["gender"], p["id_card"], p["politics"], p["phone"], p["team"], "是"]
+            for p in people(4)]
+    write_sheets(folder / ROSTER.file_name, {"队伍": [headers(Team), *rows_of(Team, TEAMS)],
+                                             "队员": [header, *rows]})
+    result = run(folder, config)
+    assert len(result.units[0].volunteers) == 4 and found(result) == set()
+
+
+def test_data_typed_over_the_example_row(tmp_path: Path, config: Config) -> None:
+    from openpyxl import load_workbook
+
+    from wenming_cli.xlsx_templates import unit_setup, write_workbook
+
+    folder = unit(tmp_path)
+    path = folder / ROSTER.file_name
+    write_workbook(path, ROSTER, unit_setup(config, "城北街道"), config)  # blank, with 示例 rows
+    wb = load_workbook(path)
+    ws = wb["队员"]
+    person = people(1)[0]
+    for c, value in enumerate(record(Volunteer, **dict(person, seq="示例")), start=1):
+        ws.cell(row=3, column=c, value=value)
+    wb.save(path)
+    result = run(folder, config)
+    assert [v.name for v in result.units[0].volunteers] == [person["name"]]
+    assert ("example-row-edited", "队员!A3") in found(result)
+
+
+def test_hidden_and_added_sheets_are_named(tmp_path: Path, config: Config) -> None:
+    from openpyxl import load_workbook
+
+    folder = unit(tmp_path)
+    path = folder / ROSTER.file_name
+    sheets = roster_sheets([rows_of(Volunteer, people(6))])
+    sheets["2021年队员"] = [headers(Volunteer), *rows_of(Volunteer, people(6, start=10))]
+    sheets["已退出人员"] = [headers(Volunteer), *rows_of(Volunteer, people(2, start=20))]
+    write_sheets(path, sheets)
+    wb = load_workbook(path)
+    wb["2021年队员"].sheet_state = "hidden"
+    wb.save(path)
+    result = run(folder, config)
+    assert len(result.units[0].volunteers) == 8
+    assert found(result) == {("sheet-hidden", "2021年队员"), ("sheet-added", "已退出人员")}
+
+
+def test_subtotals_per_block_are_checked_against_their_block(tmp_path: Path, config: Config) -> None:
+    folder = unit(tmp_path)
+    rows = [[f"{TEAMS[0]['name']}（5人）"], *rows_of(Volunteer, people(5)), ["小　计", "5人"],
+            [f"{TEAMS[1]['name']}（9人）"], *rows_of(Volunteer, people(9, TEAMS[1]["name"], start=5)),
+            ["小　计", "9人"], ["合　计", "14人"]]
+    write_sheets(folder / ROSTER.file_name, roster_sheets([rows]))
+    result = run(folder, config)
+    assert len(result.units[0].volunteers) == 14
+    assert not by_code(result, "footer-total-mismatch") and not by_code(result, "block-count-mismatch")
+
+
+def test_item_codes_typed_otherwise(tmp_path: Path, config: Config) -> None:
+    from wenming_cli.cells import parse_item_code
+
+    assert [parse_item_code(v)[0] for v in ("1．2", "2、1", "1-1", "4.50", 4.5)] == [
+        "1.2", "2.1", "1.1", "4.5", "4.5"]
+
+
+def test_messages_keep_dates_and_photo_names_readable() -> None:
+    from wenming_cli.cells import parse_date, parse_phone
+    from wenming_cli.privacy import redact
+
+    assert redact("照片 IMG_20220305_093012.jpg 找不到") == "照片 IMG_20220305_093012.jpg 找不到"
+    assert redact("13812345678 与 610724199001011234") == "138****5678 与 610724********1234"
+    assert parse_date("2022031")[1][0].message == "“2022 031”不是有效日期"
+    assert parse_phone("2022-03-05")[1][0].message == "“2022 03 05”像是日期，不是电话号码"

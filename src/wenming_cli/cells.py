@@ -204,6 +204,10 @@ def _landline(text: str, digits: str) -> str | None:
     return None
 
 
+_LOOKS_LIKE_DATE = re.compile(r"^(19|20)\d{2}([-/.年])\d{1,2}\2?\d{1,2}日?$|^20\d{2}(0[1-9]|1[0-2])"
+                              r"(0[1-9]|[12]\d|3[01])$")
+
+
 def parse_phone(raw: object) -> Parsed[str]:
     """Mobile 1[3-9]xxxxxxxxx, landline '0916-6323126', or a 7–8 digit local number (warning).
 
@@ -230,6 +234,9 @@ def parse_phone(raw: object) -> Parsed[str]:
     landline = _landline(text, digits)
     if landline:
         return landline, []
+    if _LOOKS_LIKE_DATE.match(text):  # 2022-03-05 or 20220305 typed in the wrong column
+        return None, [Problem("phone-invalid", ERROR, f"“{_spaced(digits)}”像是日期，不是电话号码",
+                              "请填写联系电话（手机 11 位，固定电话如 0916-6323126）。")]
     if _LOCAL.match(digits):
         return digits, [
             Problem(
@@ -293,13 +300,21 @@ def _excel_serial(value: float) -> date | None:
 
 def _spaced(text: str) -> str:
     """Digits of a date quoted in a message, grouped so that no message masks them as a phone
-    number: '20221345' → '2022 13 45'."""
+    number: '20221345' → '2022 13 45', '2022031' → '2022 031'."""
     match = _COMPACT.match(text)
-    return f"{match.group(1)} {match.group(2)} {match.group(3)}" if match else text
+    if match:
+        return f"{match.group(1)} {match.group(2)} {match.group(3)}"
+    if text.isdigit() and 7 <= len(text) <= 12:
+        return f"{text[:4]} {text[4:]}"
+    return text
 
 
-def _invalid(text: str) -> Problem:
-    return Problem("date-invalid", ERROR, f"“{_spaced(text[:30])}”不是有效日期", _DATE_HINT)
+def _invalid(text: str, allow_month: bool = False) -> Problem:
+    hint = _PLAN_HINT if allow_month else _DATE_HINT
+    return Problem("date-invalid", ERROR, f"“{_spaced(text[:30])}”不是有效日期", hint)
+
+
+_PLAN_HINT = "请写月份（如“2022年3月”）或日期（如“2022-3-5”“2022年3月5日”）。"
 
 
 def _number_not_date(text: str) -> Problem:
@@ -342,7 +357,7 @@ def parse_plan_time(raw: object, allow_month: bool = True,
             text = f"{value:.2f}".rstrip("0")
             whole, frac = text.split(".")
             if not allow_month:
-                return None, [_invalid(text)]
+                return None, [_invalid(text, allow_month)]
             if frac == "1":
                 return None, [
                     Problem(
@@ -381,13 +396,13 @@ def parse_plan_time(raw: object, allow_month: bool = True,
         try:
             date(year_, month, day)
         except ValueError:
-            return None, [_invalid(text)]
+            return None, [_invalid(text, allow_month)]
         return PlanTime(year_, month, day), problems
     match = _MONTH.match(text)
     if match:
         year_, month = int(match.group(1)), int(match.group(2))
         if not 1 <= month <= 12 or year_ < 1:
-            return None, [_invalid(text)]
+            return None, [_invalid(text, allow_month)]
         if not allow_month:
             return None, [
                 Problem("date-month-only", ERROR, f"“{text}”只有月份，缺少日", _DATE_HINT)
@@ -402,14 +417,14 @@ def parse_plan_time(raw: object, allow_month: bool = True,
         try:
             date(year, month, no_day or 1)
         except ValueError:
-            return None, [_invalid(text)]
+            return None, [_invalid(text, allow_month)]
         if no_day is None and not allow_month:
             return None, [Problem("date-month-only", ERROR, f"“{text}”只有月份，缺少日", _DATE_HINT)]
         value_ = PlanTime(year, month, no_day)
         return value_, [*problems, Problem(
             "date-year-assumed", WARNING, f"“{text}”没有写年份，按报告年度计为{value_}",
             f"请写完整的日期，如“{year}年{month}月{no_day or 1}日”。")]
-    return None, [_invalid(text)]
+    return None, [_invalid(text, allow_month)]
 
 
 def parse_date(raw: object, year: int | None = None) -> Parsed[date]:
@@ -493,6 +508,28 @@ def parse_number(raw: object, integer: bool = False) -> Parsed[float]:
     if integer and value != int(value):
         return None, [Problem("number-invalid", ERROR, f"“{clean_text(raw)}”应为整数", hint)]
     return value, []
+
+
+_ITEM_CODE = re.compile(r"^([0-9]+)\s*[.．。、,，\-—－_]\s*([0-9]+)$")
+
+
+def parse_item_code(raw: object) -> Parsed[str]:
+    """An evaluation item number of the 自评 sheet (notice 附件3: 1.1 … 5.4) as '1.2', however it
+    was typed: 1.2 as a number, '1．2' (full-width), '1、2', '1-2', '4.50' (a trailing 0 Excel or a
+    clerk added to 4.5). Other text is kept as typed (the item is then reported missing)."""
+    if _is_blank(raw):
+        return None, []
+    if isinstance(raw, float) and math.isfinite(raw):
+        text = f"{raw:.2f}".rstrip("0").rstrip(".")
+    else:
+        text = _ascii(clean_text(raw))
+    match = _ITEM_CODE.match(text)
+    if not match:
+        return text or None, []
+    major, minor = match.group(1), match.group(2)
+    if len(minor) == 2 and minor.endswith("0"):
+        minor = minor[0]
+    return f"{int(major)}.{int(minor)}", []
 
 
 def parse_files(raw: object) -> Parsed[tuple[str, ...]]:

@@ -69,6 +69,7 @@ def parser(col: Col, year: int | None = None) -> Parser:
         "id_card": cells.parse_id_card,
         "phone": cells.parse_phone,
         "files": cells.parse_files,
+        "item_code": cells.parse_item_code,
     }
     return table[kind]
 
@@ -407,6 +408,8 @@ def _footer_checks(unit: UnitData, workbook: WorkbookData, shown: str, report: R
                     other = sum(every)
                 else:
                     what, seen, other = "共", len(own), len(records)
+                    if claim.value == claim.segment:  # a 小计 of the rows above it
+                        continue
                 if claim.value in (seen, other):
                     continue
                 count = cells.number_text(claim.value)

@@ -40,11 +40,24 @@ def redact(text: str) -> str:
     """Mask every ID-like and phone-like digit run inside free text (messages, logs).
 
     18/15-digit runs → `mask_id_card`; mobiles → `mask_phone`; any other run of 7+ digits keeps
-    its first 3 and last 2 digits. Already-masked values pass unchanged.
+    its first 3 and last 2 digits, except an 8-digit date 20yymmdd (not personal data; the
+    birth dates inside ID numbers are masked with the ID). Already-masked values pass
+    unchanged.
     """
     if not _DIGIT.search(text):  # most names and places: nothing to mask
         return text
     text = _ID_RUN.sub(lambda m: mask_id_card(m.group().upper()), text)
     text = _MOBILE_RUN.sub(lambda m: mask_phone(m.group()), text)
     text = _SPACED_MOBILE.sub(lambda m: f"{m.group(1)}****{m.group(3)}", text)
-    return _LONG_RUN.sub(lambda m: m.group()[:3] + "*" * (len(m.group()) - 5) + m.group()[-2:], text)
+    return _LONG_RUN.sub(_mask_run, text)
+
+
+def _mask_run(match: re.Match[str]) -> str:
+    """A 7+ digit run: kept when it is a date of this century written as 8 digits (a photo
+    named IMG_20220305_093012.jpg, a date typed 20220318), masked otherwise."""
+    run = match.group()
+    if len(run) == 8 and run.startswith("20"):
+        month, day = int(run[4:6]), int(run[6:8])
+        if 1 <= month <= 12 and 1 <= day <= 31:
+            return run
+    return run[:3] + "*" * (len(run) - 5) + run[-2:]

@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
@@ -67,7 +68,7 @@ _EDGE_MARKS = re.compile(r"^[*＊※]+|(（必填）|\(必填\)|[*＊※])+$")
 SKIP_BLANK = "空行"
 SKIP_EXAMPLE = "示例行"
 SKIP_FOOTER = "合计行"
-SKIP_SIGNATURE = "填表人、注释行"
+SKIP_SIGNATURE = "签名注释行"
 SKIP_TITLE = "标题行"
 SKIP_HEADER = "重复表头"
 SKIP_NUMBERED = "只有序号的空行"
@@ -96,6 +97,8 @@ class FooterClaim:
     value: float
     field: str = ""
     """The numeric field it totals; '' for a count of records."""
+    segment: int = 0
+    """Records since the previous block title or totals row (a 小计 counts only those)."""
 
 
 @dataclass
@@ -132,6 +135,8 @@ class SheetData:
     blocks: list[Block] = field(default_factory=list)
     claims: list[FooterClaim] = field(default_factory=list)
     implied: dict[str, object] = field(default_factory=dict)
+    edited_examples: list[int] = field(default_factory=list)
+    """Rows marked 示例 whose values were changed: read as records, with a warning."""
 
     @property
     def sheet_name(self) -> str:
@@ -206,7 +211,24 @@ MAX_HEADER_LENGTH = 40
 def _header_key(text: str) -> str:
     # the header search looks at the first 30 rows of every sheet for every model: the same
     # texts over and over (205,000 calls for the benchmark county, 1.2 s uncached)
+    key = _base_key(text)
+    if key not in _known_keys():
+        bare = _HEADER_NOTE.sub("", key)  # 性别（男/女）, 公民身份号码(18位), 是否注册(是/否)
+        if bare != key and bare in _known_keys():
+            return bare
+    return key
+
+
+def _base_key(text: object) -> str:
     return _EDGE_MARKS.sub("", normalise_key(clean_text(text)))
+
+
+_HEADER_NOTE = re.compile(r"（[^（）]*）$")
+
+
+@cache
+def _known_keys() -> frozenset[str]:
+    return frozenset(key for index in _all_indexes().values() for key in index.fields)
 
 
 def is_skipped_file(path: Path) -> bool:
@@ -249,14 +271,14 @@ def _all_indexes() -> dict[type[SheetRow], _Index]:
             found: dict[str, str] = {}
             for name, col in model.columns():
                 for text in (col.header, *col.synonyms):
-                    found.setdefault(header_key(text), name)
+                    found.setdefault(_base_key(text), name)
             keys[model] = found
     share = Counter(key for found in keys.values() for key in found)
     out: dict[type[SheetRow], _Index] = {}
     for model, found in keys.items():
         weights = {key: 0.2 if key in GENERIC_HEADERS else
                    3.0 if share[key] == 1 else 1.0 if share[key] == 2 else 0.5 for key in found}
-        extra = {header_key(text): 3.0 for text in model.implied_by_headers()}
+        extra = {_base_key(text): 3.0 for text in model.implied_by_headers()}
         out[model] = _Index(found, weights, extra)
     return out
 
@@ -347,6 +369,7 @@ class _Book:
     scans: dict[str, SheetScan]
     names: list[str]
     cache: dict[str, list[list[object]]] = field(default_factory=dict)
+    hidden: frozenset[str] = frozenset()
     merged: dict[str, set[int]] = field(default_factory=dict)
     """Sheet → 0-based rows holding a cell merged across columns."""
     keys: dict[str, list[list[str]]] = field(default_factory=dict)
@@ -376,11 +399,20 @@ def _open(path: Path, shown: str) -> _Book:
         else:
             workbook = CalamineWorkbook.from_path(str(path))
         names = list(workbook.sheet_names)
+        hidden = _hidden_sheets(workbook)
     except PasswordError as exc:
         raise UnreadableFile(encrypted_file(shown)) from exc
     except Exception as exc:  # calamine raises its own error types for every kind of bad file
         raise UnreadableFile(broken_file(shown)) from exc
-    return _Book(workbook, shown, container.sheets, names)
+    return _Book(workbook, shown, container.sheets, names, hidden=hidden)
+
+
+def _hidden_sheets(workbook: Any) -> frozenset[str]:
+    """Names of the sheets a clerk cannot see in Excel/WPS (hidden or very hidden)."""
+    from python_calamine import SheetVisibleEnum
+
+    return frozenset(sheet.name for sheet in getattr(workbook, "sheets_metadata", [])
+                     if sheet.visible != SheetVisibleEnum.Visible)
 
 
 def _sheet_rows(book: _Book, name: str) -> list[list[object]]:
@@ -507,6 +539,8 @@ def read_workbook(path: Path, shown: str | None = None) -> WorkbookData | None:
     book = _open(path, shown)
     marker = _marker(book)
     sheets = [name for name in book.names if name not in NOT_DATA_SHEETS]
+    hidden = [name for name in sheets if name in book.hidden]
+    sheets = [name for name in sheets if name not in book.hidden]
     usable = [name for name in sheets if not book.scans.get(name, SheetScan()).too_large]
     candidates = [_candidates(book, name) for name in usable]
     kind = marker.get("kind", "")
@@ -514,6 +548,13 @@ def read_workbook(path: Path, shown: str | None = None) -> WorkbookData | None:
     if spec is None:
         return None
     data = WorkbookData(path, spec, marker_unit=marker.get("unit", ""))
+    for name in hidden:
+        if not book.scans.get(name, SheetScan()).too_large and _has_content(_sheet_rows(book, name)):
+            data.issues.append(Issue(
+                shown, name, "", 0, "", "", "sheet-hidden", WARNING,
+                f"工作表“{name}”是隐藏的，没有读取",
+                "如果其中有要报送的数据，请在 WPS/Excel 中右键工作表标签→“取消隐藏”，再运行校验；"
+                "不需要的话可以删除这个工作表。"))
     assigned = _assign(book, spec, candidates, data.issues)
     for name in sheets:
         if name not in usable:
@@ -531,10 +572,19 @@ def read_workbook(path: Path, shown: str | None = None) -> WorkbookData | None:
                 shown, names[0], "", 0, "", "", "sheet-renamed", WARNING,
                 f"没有名为“{model.sheet_name}”的工作表，已按表头把“{'”“'.join(names)}”当作"
                 f"“{model.sheet_name}”读取", f"建议把工作表“{names[0]}”改名为“{model.sheet_name}”。"))
+        own = any(_named_like(n, model) for n in names)
         for name in names:
             sheet = _read_sheet(book, model, name, data.issues)
-            if sheet is not None:
-                data.sheets.setdefault(model.sheet_name, []).append(sheet)
+            if sheet is None:
+                continue
+            data.sheets.setdefault(model.sheet_name, []).append(sheet)
+            if own and not _named_like(name, model):
+                data.issues.append(Issue(
+                    shown, name, "", 0, "", "", "sheet-added", WARNING,
+                    f"工作表“{name}”的表头与“{model.sheet_name}”相同，已一并作为“{model.sheet_name}”读取"
+                    f"（{len(sheet.rows)} {model.counted_as}）",
+                    f"如果这张表不该计入（如已退出人员、往年名单），请把它移出本文件；"
+                    f"如果该计入，建议改名为“{model.sheet_name}（二）”。"))
     return data
 
 
@@ -612,9 +662,11 @@ def _absent(book: _Book, model: type[SheetRow], sheets: list[str]) -> Issue:
                          f"工作表“{same}”的表头在第 {deep.header + 1} 行，上面有太多说明文字",
                          f"请删除表头上方的说明行（表头要在前 {HEADER_SEARCH_ROWS} 行内），"
                          "说明文字可以放到表格下方或另一个工作表。")
+    examples = "“" + "”“".join([col.header for _, col in model.columns() if col.required][:3]) + "”"
+    what = "项目名称（如" if model.layout == "form" else "表头行（如"
     return Issue(shown, same, "", 0, "", "", "header-not-found", ERROR,
                  f"工作表“{same}”前 {HEADER_SEARCH_ROWS} 行里找不到表头",
-                 "请保留模板的表头行（如“姓名”“身份证号码”），不要删改表头文字。")
+                 f"请保留模板的{what}{examples}），不要删改这些文字。")
 
 
 def _read_sheet(book: _Book, model: type[SheetRow], sheet_name: str,
@@ -632,6 +684,11 @@ def _read_sheet(book: _Book, model: type[SheetRow], sheet_name: str,
     else:
         data = classify_rows(rows, model, match.header, match.columns,
                              book.merged.get(sheet_name, set()))
+        issues.extend(_column_issues(shown, sheet_name, rows, model, match, data))
+        issues.extend(Issue(shown, sheet_name, f"A{r}", r, "A", "", "example-row-edited", WARNING,
+                            f"第 {r} 行 A 列写着“示例”，但内容已经改成了实际数据，已按数据读取",
+                            "请删除 A 列的“示例”两个字（或填上序号），以免被当成模板的示例行。")
+                      for r in data.edited_examples)
         implied = model.implied_by_headers()
         for name, col in model.columns():
             if name in match.columns:
@@ -650,8 +707,56 @@ def _read_sheet(book: _Book, model: type[SheetRow], sheet_name: str,
                 issues.append(_missing_column(shown, sheet_name, data.header_row, col))
     data.name = sheet_name
     data.formula_cells = set(scan.formulas)
-    issues.extend(_formula_issues(shown, data, scan.formulas))
+    if model.layout == "table":  # a formula in a 合计 row is no record's problem
+        records = {r for r, _ in data.rows}
+        formulas = [(r, c) for r, c in scan.formulas if r in records]
+    else:
+        formulas = list(scan.formulas)
+    issues.extend(_formula_issues(shown, data, formulas))
     return data
+
+
+def _column_issues(shown: str, sheet: str, rows: list[list[object]], model: type[SheetRow],
+                   match: _Match, data: SheetData) -> list[Issue]:
+    """Header cells that are not read: a column of the model written twice (two rosters side by
+    side: error, the right one is not read) and a header that is not a column of the model but
+    has data under it (warning: its values are not read)."""
+    from difflib import get_close_matches
+
+    header = rows[match.header]
+    fields = _all_indexes()[model].fields
+    extras = _all_indexes()[model].extra
+    known = [col.header for _, col in model.columns()]
+    twice: list[tuple[int, str]] = []
+    unknown: list[tuple[int, str]] = []
+    for c, value in enumerate(header):
+        if type(value) is not str or not value.strip() or c in match.columns.values():
+            continue
+        key = header_key(value)
+        if key in fields:
+            twice.append((c, clean_text(value)))
+        elif key not in extras and any(c < len(v) and v[c] not in (None, "") for _, v in data.rows):
+            unknown.append((c, clean_text(value)))
+    out: list[Issue] = []
+    row = match.header + 1
+    if len(twice) >= 2:
+        letters = column_letter(twice[0][0])
+        out.append(Issue(
+            shown, sheet, f"{letters}{row}", row, letters, "", "header-duplicated", ERROR,
+            f"表头中{_quote(tuple(t for _, t in twice))}等 {len(twice)} 列出现了两次："
+            f"表格像是左右并排放了两份，{letters} 列起右边那份没有读取",
+            "请把右边的名单剪切、粘贴到左边名单的下方（只保留一行表头），再运行校验。"))
+    elif twice:
+        unknown += twice
+    for c, text in unknown:
+        letter = column_letter(c)
+        close = get_close_matches(text, known, n=1, cutoff=0.5)
+        hint = (f"如果这一列就是“{close[0]}”，请把表头改成“{close[0]}”；" if close else "")
+        out.append(Issue(
+            shown, sheet, f"{letter}{row}", row, letter, text, "column-unknown", WARNING,
+            f"表头“{text}”不是模板中的列（或重复了），这一列的内容没有读取",
+            hint + "模板的列名见“填表说明”工作表；不需要报送的列可以不管。"))
+    return out
 
 
 def _missing_column(shown: str, sheet: str, header_row: int, col: Col) -> Issue:
@@ -664,21 +769,29 @@ def _missing_column(shown: str, sheet: str, header_row: int, col: Col) -> Issue:
 
 # ---------------------------------------------------------------- rows inside a table
 
-FOOTER_TOTALS = ("合计", "总计", "共计", "小计", "累计", "总数")
-"""A row whose leading text starts with one of these (any spacing) is a totals row."""
+FOOTER_TOTALS = ("合计", "总计", "共计", "小计", "累计", "总数", "总人数", "人数合计", "人数")
+"""Words of a totals row: ``合　计``, ``共计：300人``, ``本页小计：6人``, ``【合计】`` (see `_footer_kind`)."""
 FOOTER_SIGNATURES = ("填表人", "填报人", "制表人", "制表", "审核人", "审核", "单位负责人", "负责人签字",
-                     "主要负责人", "填表日期", "填报日期", "制表日期", "报送日期", "联系人：", "注：", "注:",
-                     "说明：", "说明:", "备注：", "备注:")
-"""… or one of these: signatures, dates and notes under a table."""
+                     "主要负责人", "填表日期", "填报日期", "制表日期", "报送日期", "联系人", "盖章",
+                     "单位盖章", "签字")
+"""… of a signature line under a table, followed by a colon (``填表人：张三　审核人：李四``)."""
+FOOTER_NOTES = ("注", "说明", "备注", "附注")
+"""… of a note line, followed by a colon (``注：本表不含已退出人员``)."""
+_TOTAL = re.compile(r"^[【\[（(]?(?:本页|以上|全部|本表|全表)?(?:" + "|".join(
+    sorted(FOOTER_TOTALS, key=len, reverse=True)) + r")[】\]）)]?")
+_TOTAL_REST = re.compile(r"[0-9.,，:：;；。、（）()\[\]【】人名支场次个项元小时数量合计为共]*")
+_SIGNATURE = re.compile(r"^[（(]?(?:" + "|".join(sorted(FOOTER_SIGNATURES, key=len, reverse=True))
+                        + r")(?:[:：]|[)）]?$)")
+_NOTE = re.compile(r"^[（(]?(?:" + "|".join(FOOTER_NOTES) + r")[0-9一二三四五六七八九十]*[:：]")
+_ENGLISH_TOTAL = re.compile(r"^(total|sum|subtotal)\b", re.IGNORECASE)
 _COUNT = re.compile(r"([0-9]+)\s*(人|名|支|场|次|个|项)(?!次)")
 _TITLE_COUNT = re.compile(r"[（(]\s*[0-9]+\s*(人|名)?\s*[)）]\s*$")
 _TITLE_TAIL = re.compile(r"[（(][^）)]{1,6}[)）]$")
 """'…名单（续）', '…（二）': a bracketed tail no person's name has."""
-_BLOCK_WORDS = ("队", "组", "社区", "村", "街道", "镇", "站", "所", "中心", "单位", "第", "一览", "名单",
-                "花名册", "季度", "月")
 
 
-_FOOTER_STARTS = frozenset(word[0] for word in FOOTER_TOTALS + FOOTER_SIGNATURES)
+_FOOTER_STARTS = frozenset(
+    {word[0] for word in FOOTER_TOTALS + FOOTER_SIGNATURES + FOOTER_NOTES} | set("【[（(本以全TtSs"))
 
 
 def _compact(text: str) -> str:
@@ -687,11 +800,19 @@ def _compact(text: str) -> str:
 
 
 def _footer_kind(lead: str) -> str:
-    """SKIP_FOOTER, SKIP_SIGNATURE or '' for the leading text of a row."""
+    """SKIP_FOOTER, SKIP_SIGNATURE or '' for the leading text of a row.
+
+    A totals row is its word and nothing but numbers, units and punctuation after it (so that an
+    activity called 共计划生育政策宣讲 or 累计服务时长表彰会 stays an activity); a signature or note
+    needs its colon (审核通过的志愿者培训 is a record).
+    """
     text = _compact(lead)
-    if text.startswith(FOOTER_TOTALS):
+    match = _TOTAL.match(text)
+    if match and _TOTAL_REST.fullmatch(text[match.end():]):
         return SKIP_FOOTER
-    if text.startswith(FOOTER_SIGNATURES):
+    if _ENGLISH_TOTAL.match(text):
+        return SKIP_FOOTER
+    if _SIGNATURE.match(text) or _NOTE.match(text):
         return SKIP_SIGNATURE
     return ""
 
@@ -721,10 +842,17 @@ def classify_rows(rows: list[list[object]], model: type[SheetRow], header: int,
     data.above_header = sum(1 for row in rows[:header] if _first_filled(row) is not None)
     blanks = 0
     block: Block | None = None
+    examples = {c: _example_text(model.column(name).example) for name, c in columns.items()
+                if name != "seq" and model.column(name).example not in (None, "")}
+    segment = 0  # records since the last block title or totals row (what a 小计 counts)
     for r in range(header + 1, len(rows)):
         values = rows[r]
         reason = _row_kind(values, r in merged, head, starts, seq_col)
+        if reason == SKIP_EXAMPLE and not _is_template_example(values, examples):
+            data.edited_examples.append(r + 1)  # data typed over the example: a record
+            reason = None
         if reason is None:
+            segment += 1
             data.skipped[SKIP_BLANK] += blanks
             blanks = 0
             data.rows.append((r + 1, values))
@@ -740,9 +868,11 @@ def classify_rows(rows: list[list[object]], model: type[SheetRow], header: int,
         if reason == SKIP_TITLE:
             block = Block(r + 1, _first_text(values))
             data.blocks.append(block)
+            segment = 0
         elif reason == SKIP_FOOTER:
-            data.claims.extend(_claims(r + 1, values, numeric, seq_col))
+            data.claims.extend(_claims(r + 1, values, numeric, seq_col, segment))
             block = None
+            segment = 0
         elif reason == SKIP_HEADER:
             block = block if block is not None and not block.rows else None
     return data
@@ -756,33 +886,51 @@ def _first_filled(values: list[object]) -> object | None:
 
 
 def _first_text(values: list[object]) -> str:
-    return next((clean_text(v) for v in values if type(v) is str and v.strip()), "")
+    """The first text of a row that is not a 序号 ('一', '（一）')."""
+    return next((clean_text(v) for v in values if type(v) is str and v.strip()
+                 and not _seq_like(v)), "")
+
+
+_SEQ_LIKE = re.compile(r"^[（(]?[0-9一二三四五六七八九十]+[)）、.．]?$")
+
+
+def _seq_like(value: object) -> bool:
+    """1, '1', '一', '（一）', '3、' — what a 序号 cell holds, on a record or a block title."""
+    if type(value) in (int, float):
+        return True
+    return type(value) is str and bool(_SEQ_LIKE.match(value.strip()))
 
 
 def _row_kind(values: list[object], merged_across: bool, header_keys: dict[int, str],
               header_starts: frozenset[str], seq_col: int) -> str | None:
     """Why a row below the header is not a record (one of `SKIP_REASONS`), None for a record.
 
-    Cheap for the usual record (a 序号 number, then a name): it stops at the second filled cell.
+    Cheap for the usual record (a 序号 number, a name, a third value): three cells looked at.
+    A row with a single value is a block title only when the value is merged across columns,
+    states a count (``（49人）``) or a bracketed tail (``（续）``), or stands alone in the 序号
+    column; otherwise it is a half-filled record and gets its required-missing errors.
     """
-    if len(values) > 2:  # the usual record: a 序号 number, a name, a third value
+    if not merged_across and len(values) > 2:
         first, second, third = values[0], values[1], values[2]
         if (type(first) is float or type(first) is int) and type(second) is str and second \
-                and second[0] not in _FOOTER_STARTS and second[0] not in header_starts \
                 and third is not None and third != "":
-            return None
+            start = second.lstrip()[:1]
+            if start and start not in _FOOTER_STARTS and start not in header_starts:
+                return None
     filled: list[tuple[int, object]] = []
+    seen: set[object] = set()
     for c, value in enumerate(values):
         if value is None or value == "" or (type(value) is str and not value.strip()):
             continue
-        if filled and value == filled[0][1] and merged_across:
+        if merged_across and value in seen:
             continue  # the copies `_fill_merged` made of a merged title
         filled.append((c, value))
+        seen.add(value)
         if len(filled) == 3:
             break
     if not filled:
         return SKIP_BLANK
-    lead = next((v for _, v in filled if type(v) is str), None)
+    lead = next((v for _, v in filled if type(v) is str and not _seq_like(v)), None)
     first_col, first = filled[0]
     if type(first) is str and first.strip() == "示例":
         return SKIP_EXAMPLE
@@ -796,15 +944,16 @@ def _row_kind(values: list[object], merged_across: bool, header_keys: dict[int, 
                 1 for c, v in filled if type(v) is str and header_keys.get(c) == header_key(v)
         ) >= min(2, len(filled)) and _repeats_header(values, header_keys):
             return SKIP_HEADER
-    if len(filled) == 1:
-        if first_col == seq_col and (type(first) in (int, float) or
-                                     (type(first) is str and first.strip().isdigit())):
-            return SKIP_NUMBERED
-        if type(first) is str:
-            text = _compact(first)
-            if merged_across or first_col == seq_col or _TITLE_COUNT.search(text) \
-                    or (len(text) >= 6 and (text.endswith(_BLOCK_WORDS) or _TITLE_TAIL.search(text))):
-                return SKIP_TITLE
+    if len(filled) == 1 and first_col == seq_col and _seq_like(first):
+        return SKIP_NUMBERED
+    if len(filled) == 1 and type(first) in (date, datetime):
+        return SKIP_SIGNATURE  # a date alone under the table: 填表日期 without its label
+    texts = [v for c, v in filled if not (c == seq_col and _seq_like(v))]
+    if len(texts) == 1 and type(texts[0]) is str:
+        text = _compact(texts[0])
+        if merged_across or _TITLE_COUNT.search(text) or (len(text) >= 6 and _TITLE_TAIL.search(text)) \
+                or (len(filled) == 1 and first_col == seq_col):
+            return SKIP_TITLE
     return None
 
 
@@ -815,19 +964,36 @@ def _repeats_header(values: list[object], header_keys: dict[int, str]) -> bool:
     return same * 2 >= len(header_keys)
 
 
-def _claims(row: int, values: list[object], numeric: dict[int, str],
-            seq_col: int) -> list[FooterClaim]:
+def _claims(row: int, values: list[object], numeric: dict[int, str], seq_col: int,
+            segment: int) -> list[FooterClaim]:
     """Numbers a totals row states: counts written as ``300人`` (or a bare number under a text
-    column), and totals under numeric columns."""
+    column), and totals under numeric columns; ``segment`` records precede it since the last
+    title or totals row."""
     claims: list[FooterClaim] = []
     for c, value in enumerate(values):
         cell = f"{column_letter(c)}{row}"
         if type(value) in (int, float) and c != seq_col:
-            claims.append(FooterClaim(row, cell, float(value), numeric.get(c, "")))  # type: ignore[arg-type]
+            claims.append(FooterClaim(row, cell, float(value), numeric.get(c, ""),  # type: ignore[arg-type]
+                                      segment))
         elif type(value) is str:
             for match in _COUNT.finditer(_compact(value)):
-                claims.append(FooterClaim(row, cell, float(match.group(1))))
+                claims.append(FooterClaim(row, cell, float(match.group(1)), "", segment))
     return claims
+
+
+def _example_text(value: object) -> str:
+    return clean_text(value)
+
+
+def _is_template_example(values: list[object], examples: dict[int, str]) -> bool:
+    """True when a row marked 示例 still holds the template's example values (or nothing else):
+    a clerk who typed real data over the example row gets it read (issue: every row read)."""
+    for c, expected in examples.items():
+        if c < len(values):
+            found = values[c]
+            if found not in (None, "") and _example_text(found) != expected:
+                return False
+    return True
 
 
 # ---------------------------------------------------------------- form sheets

@@ -34,10 +34,12 @@ class Activity(SheetRow):
             example="宣传宣讲党的政策"),
     ] = None
     theme_20th: Annotated[
-        str | None, Col("喜迎二十大主题活动", "enum", options=YES_NO, width=10, example="是")
+        str | None, Col("喜迎二十大主题活动", "enum", options=YES_NO,
+                        synonyms=("是否喜迎二十大主题活动", "喜迎二十大"), width=10, example="是")
     ] = None
     demo: Annotated[
-        str | None, Col("集中性示范活动", "enum", options=YES_NO, width=10, example="否")
+        str | None, Col("集中性示范活动", "enum", options=YES_NO,
+                        synonyms=("是否集中性示范活动", "示范活动"), width=10, example="否")
     ] = None
     plan_time: Annotated[
         PlanTime | None,
@@ -46,7 +48,8 @@ class Activity(SheetRow):
     ] = None
     held_on: Annotated[
         date | None,
-        Col("实际开展日期", "date", synonyms=("开展日期", "活动日期"), width=12, example="2022-3-5",
+        Col("实际开展日期", "date", synonyms=("开展日期", "活动日期", "实际开展时间", "开展时间"),
+            width=12, example="2022-3-5",
             help="已开展的活动必填"),
     ] = None
     place: Annotated[str | None, Col("活动地点", width=16, example="莲花社区新时代文明实践站")] = None
@@ -56,10 +59,10 @@ class Activity(SheetRow):
             help="应为花名册“队伍”表中的队伍"),
     ] = None
     volunteers: Annotated[
-        int | None, Col("参与志愿者（人次）", "int", synonyms=("参与志愿者",), width=10, example=12)
+        int | None, Col("参与志愿者（人次）", "int", synonyms=("参与志愿者", "参与志愿者人数", "志愿者人次", "参与人次"), width=10, example=12)
     ] = None
     served: Annotated[
-        int | None, Col("服务群众（人次）", "int", synonyms=("服务群众",), width=10, example=120)
+        int | None, Col("服务群众（人次）", "int", synonyms=("服务群众", "服务群众人数", "受益群众（人次）", "受益群众", "服务人次"), width=10, example=120)
     ] = None
     status: Annotated[
         str | None,
@@ -71,7 +74,7 @@ class Activity(SheetRow):
     ] = None
     photos: Annotated[
         tuple[str, ...] | None,
-        Col("图片资料", "files", width=22, example="0305宣讲1.jpg、0305宣讲2.jpg",
+        Col("图片资料", "files", synonyms=("活动照片", "照片", "图片"), width=22, example="0305宣讲1.jpg、0305宣讲2.jpg",
             help="图片资料文件夹中的文件名，多个用“、”隔开"),
     ] = None
     note: Annotated[str | None, Col("备注", width=12)] = None

@@ -18,7 +18,8 @@ from typing import Any, ClassVar, Literal, TypeVar, cast
 from pydantic import BaseModel, ConfigDict
 
 Kind = Literal[
-    "text", "longtext", "int", "number", "id_card", "phone", "date", "plan_time", "enum", "files"
+    "text", "longtext", "int", "number", "id_card", "phone", "date", "plan_time", "enum", "files",
+    "item_code",
 ]
 Layout = Literal["table", "form"]
 

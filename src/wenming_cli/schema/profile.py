@@ -90,7 +90,7 @@ class SelfAssessment(SheetRow):
     attribute = "assessments"
     counted_as = "项"
 
-    code: Annotated[str | None, Col("序号", required=True, width=6)] = None
+    code: Annotated[str | None, Col("序号", "item_code", required=True, width=6)] = None
     dimension: Annotated[str | None, Col("评估项目", required=True, width=9)] = None
     content: Annotated[str | None, Col("评估内容", "longtext", width=30)] = None
     narrative: Annotated[

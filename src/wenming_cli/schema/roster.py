@@ -104,7 +104,7 @@ class Volunteer(SheetRow):
     registered: Annotated[
         str | None,
         Col("是否注册志愿者", "enum", required=True, options=YES_NO,
-            synonyms=("是否注册", "是否注册志愿者（是/否）", "是否已注册"), width=10, example="是",
+            synonyms=("是否注册", "是否已注册", "是否为注册志愿者"), width=10, example="是",
             help="是否已在全国志愿服务信息系统注册"),
     ] = None
     hours: Annotated[
