@@ -387,6 +387,10 @@ def report(
     template: Annotated[
         Path | None, typer.Option("--template", help="自定义 .docx 模板（docxtpl 格式）。")
     ] = None,
+    full_lists: Annotated[
+        bool, typer.Option("--full-lists", help="自评报告附上完整的志愿者花名册和活动计划一览表（默认附"
+                           "队伍一览表（含各队人数）和活动开展情况统计表；完整名单另见 --kind 印证资料）。")
+    ] = False,
 ) -> None:
     """生成文档：镇（街道）自评报告、单位半年小结、全县汇总。"""
     from .render.package import make_zip as package_zip
@@ -467,7 +471,8 @@ def report(
             paths = []
             if town and kind in (DocKind.self_assessment, DocKind.everything):
                 paths.append(render_self_assessment(the_unit, config, out, mask=not no_mask,
-                                                    template=template, label=label))
+                                                    template=template, label=label,
+                                                    full_lists=full_lists))
             if kind in (DocKind.summary, DocKind.everything):
                 paths.append(render_summary(the_unit, config, out, template=template,
                                             label=label, notes=notes))
@@ -577,6 +582,9 @@ def status(
         Path | None, typer.Option("--xlsx", help="另存为 Excel 表格，便于办公室跟踪。")
     ] = None,
     jobs: JobsOption = 0,
+    no_mask: Annotated[
+        bool, typer.Option("--no-mask", help="--xlsx 表中联系人的手机号不遮挡（仅供县中心内部电话催报）。")
+    ] = False,
 ) -> None:
     """报送情况：每个应报单位是否已交、交了哪些表、是否按时、有无错误（需电话催报的排在前面）。"""
     import json
@@ -597,7 +605,8 @@ def status(
         if xlsx.suffix.lower() != ".xlsx":
             raise _fail(f"--xlsx 的文件名应以 .xlsx 结尾，如 报送情况.xlsx（现在是 {xlsx.name}）。")
         try:
-            write_atomic(xlsx, lambda temp: write_status_xlsx(statuses, config, temp))
+            write_atomic(xlsx, lambda temp: write_status_xlsx(statuses, config, temp,
+                                                              mask=not no_mask))
         except OutputError as exc:
             raise _fail(str(exc)) from exc
         console.print(f"[green]已保存：[/]{xlsx}")
