@@ -58,10 +58,8 @@ class Figures:
     volunteers_registered: int = 0
     party_members: int = 0
     registered_share: float | None = None
-    activities_total: int = 0
     held: list[Activity] = field(default_factory=list)
     planned: int = 0
-    cancelled: int = 0
     held_by_category: Counter[str] = field(default_factory=Counter)
     held_by_month: Counter[tuple[int, int]] = field(default_factory=Counter)
     theme_held: int = 0
@@ -136,11 +134,9 @@ def in_period(activity: Activity, config: Config) -> bool:
 
 
 def _activity_figures(unit: UnitData, config: Config, fig: Figures) -> None:
-    fig.activities_total = len(unit.activities)
     fig.held = sorted((a for a in unit.activities if in_period(a, config)),
                       key=lambda a: (a.held_on or config.period_start, a.row))
     fig.planned = sum(1 for a in unit.activities if a.status == "计划中")
-    fig.cancelled = sum(1 for a in unit.activities if a.status == "已取消")
     fig.held_by_category = Counter(a.category for a in fig.held if a.category)
     fig.held_by_month = Counter((a.held_on.year, a.held_on.month) for a in fig.held if a.held_on)
     fig.theme_held = sum(1 for a in fig.held if a.theme_20th == "是")
