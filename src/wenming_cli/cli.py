@@ -391,6 +391,10 @@ def report(
         bool, typer.Option("--full-lists", help="自评报告附上完整的志愿者花名册和活动计划一览表（默认附"
                            "队伍一览表（含各队人数）和活动开展情况统计表；完整名单另见 --kind 印证资料）。")
     ] = False,
+    xlsx: Annotated[
+        Path | None,
+        typer.Option("--xlsx", help="与 --all 一起用：同时把各单位的全部问题写成问题清单，如 问题清单.xlsx。"),
+    ] = None,
 ) -> None:
     """生成文档：镇（街道）自评报告、单位半年小结、全县汇总。"""
     from .render.package import make_zip as package_zip
@@ -413,6 +417,10 @@ def report(
                     "请去掉 --no-mask 再加 --zip。")
     if make_zip and (county or all_units):
         raise _fail("--zip 用于单个填报单位（--town 或 --unit）。")
+    if xlsx is not None and not all_units:
+        raise _fail("--xlsx 与 --all 一起用；单个单位的问题清单请用 wenming validate --xlsx 问题清单.xlsx。")
+    if xlsx is not None and xlsx.suffix.lower() != ".xlsx":
+        raise _fail(f"--xlsx 的文件名要以 .xlsx 结尾，例如：--xlsx 问题清单.xlsx（现在是 {xlsx.name}）。")
     if all_units and (kind is not None or pdf or make_zip or template):
         raise _fail("--all 为每个单位生成主文档（镇街自评报告、县级单位半年小结）；"
                     "--kind、--pdf、--zip、--template 请对单个单位使用（--town 或 --unit）。")
@@ -428,7 +436,7 @@ def report(
     started = time.time()
     notes: list[str] = []
     if all_units:
-        _report_all(data_dir, config, out, not no_mask, label, jobs)
+        _report_all(data_dir, config, out, not no_mask, label, jobs, xlsx)
         return
     try:
         if county:
@@ -537,7 +545,7 @@ def _check_unit_name(config: Any, name: str, is_town: bool) -> None:
 
 
 def _report_all(data_dir: Path, config: Any, out: Path, mask: bool, label: str,
-                jobs: int) -> None:
+                jobs: int, xlsx: Path | None = None) -> None:
     """Every document for every unit found; one unit's failure does not stop the others."""
     from rich.progress import Progress
     from rich.table import Table
@@ -568,6 +576,16 @@ def _report_all(data_dir: Path, config: Any, out: Path, mask: bool, label: str,
     failed = sum(1 for o in outcomes if o.failure)
     with_errors = sum(1 for o in outcomes if o.data_errors)
     console.print(f"共 {len(sources)} 个填报单位，失败 {failed} 个，数据有错误的 {with_errors} 个。")
+    if xlsx is not None:
+        from .files import OutputError
+        from .problem_list import write_problem_list
+
+        try:
+            written = write_problem_list([i for o in outcomes for i in o.issues], xlsx,
+                                         [o.unit for o in outcomes], "问题清单")
+        except OutputError as exc:
+            raise _fail(str(exc)) from exc
+        console.print(f"完整问题清单：{written}", markup=False, highlight=False)
     if failed or with_errors:
         raise typer.Exit(EXIT_DATA_ERRORS)
 
