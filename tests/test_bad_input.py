@@ -539,7 +539,8 @@ def test_special_characters_validate_and_render(make_book: MakeBook, unit_dir: P
     issues = validate(unit_dir, config, unchanged)
     assert codes_at(issues) == set()
     unit = validate_paths([unit_dir], config).units[0]
-    path = render_self_assessment(unit, config, tmp_path / "out", today=date(2022, 7, 1))
+    path = render_self_assessment(unit, config, tmp_path / "out", today=date(2022, 7, 1),
+                                  full_lists=True)
     doc = Document(str(path))
     cells = {c.text for t in doc.tables for row in t.rows for c in row.cells}
     assert team in cells and "张<三>&😀" in cells

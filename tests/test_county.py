@@ -54,6 +54,11 @@ def all_ids() -> list[str]:
     return ids
 
 
+def county_unique_town_volunteers() -> int:
+    return len({str(p["身份证号码"]) for n in TOWNS
+                for p in sheet_records(SAMPLE / n / "志愿服务队伍花名册.xlsx", "队员")})
+
+
 @pytest.fixture(scope="module")
 def county(config: Config):  # type: ignore[no-untyped-def]
     result = validate_paths([SAMPLE], config)
@@ -71,8 +76,18 @@ def test_town_rows_equal_recount(county, config: Config) -> None:  # type: ignor
         assert row.handed_in
     assert not rows["大河镇"].handed_in and rows["大河镇"].villages == 9
     total_villages = sum(len(t.villages) for t in config.towns)
-    assert county.total.villages == total_villages == 215
-    assert county.total.covered == sum(recount_town(n, config)["covered"] for n in TOWNS)
+    assert county.villages_all == total_villages == 215
+    # the 合计 row describes the towns that handed in: its rate is its own columns' quotient
+    recounts = [recount_town(n, config) for n in TOWNS]
+    assert county.total.villages == sum(r["villages"] for r in recounts) == 58
+    assert county.total.covered == sum(r["covered"] for r in recounts) == 54
+    assert county.total.stations == sum(r["stations"] for r in recounts)
+    assert county.total.coverage == county.total.covered / county.total.villages
+    # volunteers: once per ID across the towns; the raw sum kept apart
+    ids = [str(p["身份证号码"]) for n in TOWNS
+           for p in sheet_records(SAMPLE / n / "志愿服务队伍花名册.xlsx", "队员")]
+    assert county.town_volunteers_listed == len(ids) == 420
+    assert county.total.volunteers == len(set(ids))
 
 
 def test_volunteers_deduplicated_across_units(county) -> None:  # type: ignore[no-untyped-def]
@@ -92,7 +107,9 @@ def test_county_documents(tmp_path: Path, config: Config) -> None:
 
     text = "\n".join(p.text for p in Document(str(docx)).paragraphs)
     ids = all_ids()
-    assert f"登记志愿者{len(set(ids))}人（按身份证号码去重，2人次在多个单位重复登记、只计一次）" in text
+    assert (f"累计登记志愿者{len(ids)}人次，按身份证号码去重后{len(set(ids))}人"
+            f"（{len(ids) - len(set(ids))}人在多个单位重复登记，只计一次）") in text
+    assert "人次在多个单位" not in text
     assert "大河镇" in text  # listed as not handed in
     from openpyxl import load_workbook
 
@@ -103,9 +120,12 @@ def test_county_documents(tmp_path: Path, config: Config) -> None:
     chengbei = recount_town("城北街道", config)
     assert rows["城北街道"]["实践站"] == chengbei["stations"]
     assert rows["城北街道"]["志愿者"] == chengbei["volunteers"]
-    assert rows["城北街道"]["覆盖率"] == pytest.approx(0.8947)
+    assert rows["城北街道"]["覆盖率"] == 17 / 19
     assert rows["大河镇"]["是否报送"] == "否"
-    assert rows["合计"]["村（社区）"] == 215
+    total = rows["合计"]
+    assert total["村（社区）"] == 58 and total["已建站村（社区）"] == 54
+    assert total["覆盖率"] == pytest.approx(54 / 58)
+    assert total["志愿者"] == county_unique_town_volunteers()
     missing = [r[1] for r in wb["未报送单位"].iter_rows(min_row=2, values_only=True)]
     assert "大河镇" in missing and "城北街道" not in missing
 

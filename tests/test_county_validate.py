@@ -135,3 +135,22 @@ def test_bad_xlsx_name_is_a_usage_error(county: Path, tmp_path: Path) -> None:
     result = runner.invoke(app, ["validate", str(county), "--xlsx", str(tmp_path / "x.csv")])
     assert result.exit_code == 2
     assert "--xlsx 的文件名要以 .xlsx 结尾" in result.output
+
+
+def test_report_all_writes_the_problem_list_too(county: Path, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    target = tmp_path / "问题清单.xlsx"
+    result = runner.invoke(app, ["report", "--all", "--data", str(county), "--out",
+                                 str(tmp_path / "out"), "--xlsx", str(target)])
+    assert result.exit_code == 1, result.output  # 城北街道 and 城南街道 have errors
+    assert f"完整问题清单：{target}" in result.stdout
+    rows = list(load_workbook(target)["全部问题"].iter_rows(min_row=3, values_only=True))
+    assert sorted({r[0] for r in rows}) == ["城北街道", "城南街道", "堰口镇"]
+    assert sum(r[7] == "id-card-numeric" for r in rows) == 3
+
+
+def test_report_xlsx_needs_all(county: Path, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["report", "--town", "城北街道", "--data", str(county),
+                                 "--xlsx", str(tmp_path / "x.xlsx")])
+    assert result.exit_code == 2 and "--xlsx 与 --all 一起用" in result.output

@@ -219,3 +219,49 @@ def test_template_workbook_keeps_dropdowns(tmp_path: Path, config: Config) -> No
         original["队员"].data_validations.dataValidation) > 0
     assert marked.sheetnames == original.sheetnames
     assert fill_of(copy, "队员", "C3") == WARNING_FILL
+
+
+def test_fast_path_edits_only_what_changes(bad_roster: Path, tmp_path: Path) -> None:
+    """Without comments of its own, a workbook is marked by editing its parts (mark_xml): the
+    comment part is new, every other sheet's XML is byte for byte the original's, cells that
+    did not exist (H20, far below the data) are created, and openpyxl reads every value back."""
+    import zipfile
+
+    issues = [issue(bad_roster, "队员", "D3"), issue(bad_roster, "队员", "H20", severity=WARNING),
+              issue(bad_roster, "队伍", "A1", severity=WARNING)]
+    copy = mark_workbook(bad_roster, issues)
+    with zipfile.ZipFile(bad_roster) as a, zipfile.ZipFile(copy) as b:
+        new = set(b.namelist()) - set(a.namelist())
+        assert {n.rsplit("/", 1)[-1] for n in new} == {
+            "wenmingComments1.xml", "wenmingComments1.vml", "wenmingComments2.xml",
+            "wenmingComments2.vml", "sheet1.xml.rels", "sheet2.xml.rels"}
+        untouched = [n for n in a.namelist() if n.startswith("xl/worksheets/sheet")
+                     and "xl/worksheets/" in n and a.read(n) != b.read(n)]
+        assert len(untouched) == 2  # the two sheets with issues, nothing else
+    ws = load_workbook(copy)["队员"]
+    assert ws["H20"].fill.fgColor.rgb.endswith(WARNING_FILL) and ws["H20"].value is None
+    assert ws["H20"].comment.text == "【警告】不对\n怎么改：改一下"
+    original = load_workbook(bad_roster)
+    marked = load_workbook(copy)
+    for name in original.sheetnames:
+        for a_row, b_row in zip(original[name].iter_rows(), marked[name].iter_rows(), strict=False):
+            for a, b in zip(a_row, b_row, strict=False):
+                assert (a.value, a.number_format) == (b.value, b.number_format)
+
+
+def test_marking_in_several_processes_is_the_same(tmp_path: Path, config: Config) -> None:
+    import zipfile
+
+    from conftest import headers, record, write_sheets
+    from wenming_cli.schema import Volunteer
+
+    paths = []
+    for n in range(3):
+        path = tmp_path / f"u{n}" / "志愿服务队伍花名册.xlsx"
+        write_sheets(path, {"队员": [headers(Volunteer), *[record(Volunteer, name=f"人{i}")
+                                                           for i in range(5)]]})
+        paths.append(path)
+    issues = [issue(p, "队员", f"C{r}") for p in paths for r in range(2, 7)]
+    serial = [zipfile.ZipFile(p).read("xl/worksheets/sheet1.xml") for p in mark_all(issues, 1)]
+    parallel = [zipfile.ZipFile(p).read("xl/worksheets/sheet1.xml") for p in mark_all(issues, 2)]
+    assert serial == parallel and len(serial) == 3

@@ -31,7 +31,7 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     config, _ = load_config()
     unit = validate_paths([SAMPLE], config).units[0]
-    return render_self_assessment(unit, config, tmp_path_factory.mktemp("out"))
+    return render_self_assessment(unit, config, tmp_path_factory.mktemp("out"), full_lists=True)
 
 
 def body_text(path: Path) -> str:
@@ -116,7 +116,7 @@ def test_gbt9704_page_and_fonts(rendered: Path) -> None:
 
 def test_masking_can_be_turned_off(tmp_path: Path, config: Config) -> None:
     unit = validate_paths([SAMPLE], config).units[0]
-    path = render_self_assessment(unit, config, tmp_path, mask=False)
+    path = render_self_assessment(unit, config, tmp_path, mask=False, full_lists=True)
     doc = Document(str(path))
     table = next(t for t in doc.tables if t.rows[0].cells[3].text == "身份证号码")
     assert table.rows[1].cells[3].text == unit.volunteers[0].id_card
@@ -165,10 +165,10 @@ def test_bulk_filled_tables_equal_jinja_rendering(tmp_path: Path, config: Config
 
     unit = validate_paths([SAMPLE], config).units[0]
     assert len(unit.volunteers) > report.BULK_ROWS  # the sample exercises the bulk path
-    fast = render_self_assessment(unit, config, tmp_path / "fast")
+    fast = render_self_assessment(unit, config, tmp_path / "fast", full_lists=True)
     bulk_rows = report.BULK_ROWS
     monkeypatch.setattr(report, "BULK_ROWS", 10**9)
-    slow = render_self_assessment(unit, config, tmp_path / "slow")
+    slow = render_self_assessment(unit, config, tmp_path / "slow", full_lists=True)
 
     def cells(path: Path) -> list[list[str]]:
         return [[c.text for c in row.cells] for t in Document(str(path)).tables for row in t.rows]

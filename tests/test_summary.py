@@ -100,3 +100,28 @@ def test_chart_embedded_or_left_out_with_a_note(tmp_path: Path,
     assert result.exit_code == 0 and "没有找到中文字体，统计图已省略" in result.output
     (doc,) = (tmp_path / "b" / "县文旅局").glob("*.docx")
     assert not [n for n in zipfile.ZipFile(doc).namelist() if n.startswith("word/media/")]
+
+
+def test_chinese_font_installed_after_the_font_cache_is_found(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A CJK font missing from matplotlib's cached font list (installed after the cache was
+    built) is found by scanning the system font folders."""
+    from matplotlib import font_manager
+
+    from wenming_cli.render import chart
+
+    chart.cjk_font.cache_clear()
+    try:
+        if chart.cjk_font() is None:
+            pytest.skip("no Chinese font on this machine")
+        manager = font_manager.fontManager
+        # as if the font files had been installed after the cache: none of their faces listed
+        files = {f.fname for f in manager.ttflist if f.name in chart.CJK_FONTS}
+        monkeypatch.setattr(manager, "ttflist", [f for f in manager.ttflist
+                                                 if f.fname not in files])
+        assert not any(f.name in chart.CJK_FONTS for f in manager.ttflist)
+        chart.cjk_font.cache_clear()
+        assert chart.cjk_font() in chart.CJK_FONTS
+        assert any(f.name in chart.CJK_FONTS for f in manager.ttflist)
+    finally:
+        chart.cjk_font.cache_clear()

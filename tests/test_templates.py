@@ -126,3 +126,53 @@ def test_issue_codes_registry_matches_the_source() -> None:
     not_codes = {"init-templates", "yyyy-mm-dd"} | {c for c in literals if c.startswith("utf-")}
     assert literals - not_codes == set(ISSUE_CODES)
     assert codes_markdown() in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_shipped_templates_equal_their_generator(tmp_path: Path) -> None:
+    """The .docx templates are generated (tools/make_templates.py, deterministic): a template
+    edited by hand, or a generator change without regenerating, fails here."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "tools"))
+    try:
+        import make_templates
+    finally:
+        sys.path.remove(str(ROOT / "tools"))
+    assert make_templates.main(["--out", str(tmp_path)]) == 0
+    for name in make_templates.TEMPLATES:
+        assert (tmp_path / name).read_bytes() == bundled_template(name).read_bytes(), (
+            f"{name} is stale: run python tools/make_templates.py")
+
+
+def test_table_rows_use_only_fields_the_context_gives(config: Config) -> None:
+    """Every ``{{ v.field }}`` of a ``{%tr for v in rows %}`` loop names a key the context's rows
+    have (a missing one would render as a blank cell, silently)."""
+    import re
+    import zipfile
+
+    from wenming_cli.county import build_county
+    from wenming_cli.criteria import build_checklist
+    from wenming_cli.render.context import self_assessment_context
+    from wenming_cli.render.county import county_context
+    from wenming_cli.render.summary import summary_context
+
+    result = validate_paths([SAMPLE], config)
+    town = next(u for u in result.units if u.name == "城北街道")
+    contexts = {
+        "自评报告.docx": self_assessment_context(town, build_checklist(town, config), config,
+                                               full_lists=True),
+        "半年小结.docx": summary_context(town, config),
+        "全县汇总.docx": county_context(build_county(result.units, config, result.report), config),
+    }
+    for name, context in contexts.items():
+        xml = zipfile.ZipFile(bundled_template(name)).read("word/document.xml").decode()
+        text = re.sub(r"<[^>]+>", "", xml)
+        loops = re.findall(r"\{%\s*tr\s+for\s+(\w+)\s+in\s+(\w+)\s*%\}(.*?)\{%\s*tr\s+endfor", text,
+                           flags=re.S)
+        assert loops, name
+        for var, key, body in loops:
+            fields = set(re.findall(r"\{\{\s*" + re.escape(var) + r"\.(\w+)\s*\}\}", body))
+            rows = context[key]
+            assert rows, (name, key)
+            for row in rows:
+                assert fields <= set(row), (name, key, fields - set(row))

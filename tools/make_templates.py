@@ -12,16 +12,21 @@ unchanged tree gives byte-identical files.  Usage::
 Context contract of 自评报告.docx (all values already masked; rendered with autoescape)::
 
     title, opening, signature, report_date: str
-    basic, problems, measures: list[str]
+    basic: list[str]
+    problems, measures: list[RichText]   (``{{r p }}``; placeholders highlighted)
     dimensions: list[{heading: str, paragraphs: list[str]}]
-    teams: list[{seq, name, category, level, village, leader, phone, registered}]
+    teams: list[{seq, name, category, level, village, members, leader, phone, registered}]
     volunteers: list[{seq, name, gender, id_card, politics, phone, team, village,
                       registered, hours}]
     activities: list[{seq, name, category, plan_time, date, place, team, volunteers,
                       served, status}]
     projects: list[{seq, name, type, field, target, team, leader, phone, brand}]
     checklist: list[{code, dimension, title, status, conclusion, evidence}]
-    annex_titles: {teams, volunteers, activities, projects, checklist}: str
+    activity_stats: list[{month, c1..c5, count, served, volunteers}]  by month, 合计 last
+    annex_titles: {teams, volunteers, activities, activity_stats, projects, checklist}: str
+    annex_numbers: same keys: str  ('' = not annexed)
+    annex_list: list[str]   ("1．城北街道志愿服务队伍一览表", …) for the 附件说明
+    full_lists: bool       the full 花名册 and 活动 annexes instead of the summaries
 """
 
 from __future__ import annotations
@@ -35,6 +40,8 @@ from typing import NamedTuple
 from docx import Document
 from docx.document import Document as DocumentObject
 from docx.enum.section import WD_SECTION
+from docx.oxml.ns import qn
+from docx.shared import Pt
 
 ROOT = Path(__file__).resolve().parents[1]
 for _path in (ROOT / "src", ROOT / "tools"):
@@ -70,12 +77,13 @@ ANNEXES: list[tuple[str, str, list[Column]]] = [
         "t",
         [
             ("序号", "seq", 12, C),
-            ("队伍名称", "name", 50, L),
-            ("队伍类别", "category", 28, C),
-            ("队伍层级", "level", 22, C),
-            ("所在村（社区）", "village", 32, C),
-            ("负责人", "leader", 20, C),
-            ("联系电话", "phone", 28, C),
+            ("队伍名称", "name", 54, L),
+            ("队伍类别", "category", 26, C),
+            ("队伍层级", "level", 20, C),
+            ("所在村（社区）", "village", 30, C),
+            ("队员人数", "members", 20, C),
+            ("负责人", "leader", 18, C),
+            ("联系电话", "phone", 26, C),
             ("是否注册", "registered", 20, C),
         ],
     ),
@@ -112,6 +120,21 @@ ANNEXES: list[tuple[str, str, list[Column]]] = [
         ],
     ),
     (
+        "activity_stats",
+        "m",
+        [
+            ("月份", "month", 18, C),
+            ("学习实践\n科学理论", "c1", 22, C),
+            ("宣传宣讲\n党的政策", "c2", 22, C),
+            ("培育践行\n主流价值", "c3", 22, C),
+            ("丰富活跃\n文化生活", "c4", 22, C),
+            ("持续深入\n移风易俗", "c5", 22, C),
+            ("开展场次", "count", 22, C),
+            ("服务群众\n（人次）", "served", 28, C),
+            ("参与志愿者\n（人次）", "volunteers", 28, C),
+        ],
+    ),
+    (
         "projects",
         "pj",
         [
@@ -139,6 +162,12 @@ ANNEXES: list[tuple[str, str, list[Column]]] = [
         ],
     ),
 ]
+
+FULL_ONLY = ("volunteers", "activities")
+"""Annexed only on request (``--full-lists``): the full roster and activity list are 印证资料
+documents of their own, and hundreds of pages for a county-sized town (issue 11)."""
+SUMMARY_ONLY = ("activity_stats",)
+"""Annexed by default in their place (the teams annex carries the member counts)."""
 
 SECTIONS = [
     ("三、存在问题", "problems"),
@@ -178,18 +207,25 @@ def build_body(doc: DocumentObject) -> None:
             para(doc, "{%p endif %}")
             para(doc, "{%p endfor %}")
         else:
-            loop(doc, items, "p")
+            rich_loop(doc, items, "p")  # a problem may hold a 【请补充：…】 placeholder
     para(doc).paragraph_format.keep_with_next = True
-    note = para(doc, "", g.STYLE_ANNEX_NOTE)
-    for number, (key, _var, _cols) in enumerate(ANNEXES, start=1):
-        run = note.add_run(
-            f"{'附件：' if number == 1 else ''}{number}．{{{{ annex_titles.{key} }}}}"
-        )
-        if number < len(ANNEXES):
-            run.add_break()
-    g.preserve_space(note)
+    # 附件说明 (GB/T 9704 §7.3.3): "附件：1．…" two characters in, later items aligned with the
+    # "1" (left indent 5 characters); the list is the context's, as the roster annex is optional.
     # 附件说明, the blank lines and 署名/日期 move to a new page together, never 署名 alone.
-    note.paragraph_format.keep_with_next = True
+    para(doc, "{%p for a in annex_list %}")
+    para(doc, "{%p if loop.first %}")
+    para(doc, "附件：{{ a }}", g.STYLE_ANNEX_NOTE).paragraph_format.keep_with_next = True
+    para(doc, "{%p else %}")
+    later = para(doc, "{{ a }}", g.STYLE_ANNEX_NOTE)
+    later.paragraph_format.keep_with_next = True
+    later.paragraph_format.left_indent = Pt(g.SIZE_3.pt * 5)
+    later.paragraph_format.first_line_indent = Pt(0)
+    ind = later._p.get_or_add_pPr().find(qn("w:ind"))
+    assert ind is not None
+    ind.set(qn("w:leftChars"), "500")
+    ind.set(qn("w:firstLineChars"), "0")
+    para(doc, "{%p endif %}")
+    para(doc, "{%p endfor %}")
     for _ in range(2):
         para(doc).paragraph_format.keep_with_next = True
     para(doc, "{{ signature }}", g.STYLE_SIGNATURE)
@@ -201,7 +237,7 @@ def build_annex(
     doc: DocumentObject, number: int, items: str, var: str, columns: Sequence[Column]
 ) -> None:
     """附件N, the table title and a table whose body row repeats with ``{%tr for %}``."""
-    label = para(doc, f"附件{number}", g.STYLE_ANNEX_LABEL)
+    label = para(doc, f"附件{{{{ annex_numbers.{items} }}}}", g.STYLE_ANNEX_LABEL)
     if number > 1:
         label.paragraph_format.page_break_before = True
     para(doc, f"{{{{ annex_titles.{items} }}}}", g.STYLE_TABLE_TITLE)
@@ -228,7 +264,13 @@ def build_self_assessment(doc: DocumentObject) -> None:
     annex_section = doc.add_section(WD_SECTION.NEW_PAGE)
     g.setup_page(annex_section, landscape=True, doc_grid=False)
     for number, (items, var, columns) in enumerate(ANNEXES, start=1):
+        condition = ("full_lists" if items in FULL_ONLY
+                     else "not full_lists" if items in SUMMARY_ONLY else None)
+        if condition:
+            para(doc, f"{{%p if {condition} %}}")
         build_annex(doc, number, items, var, columns)
+        if condition:
+            para(doc, "{%p endif %}")
     tail(doc)
 
 

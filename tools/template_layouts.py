@@ -14,14 +14,14 @@ Both are GB/T 9704 documents built with :mod:`wenming_cli.render.gbt9704`.  Cont
         sections: list[{heading: str, paragraphs: list[RichText]}]    五、… (``{{r p }}``)
 
     全县汇总.docx
-        title, opening, signature, report_date, annex_title: str
+        title, opening, signature, report_date, annex_title, annex_note: str
         overview, findings, minzheng, problems, measures, not_submitted: list[str]
         chart: docxtpl.InlineImage | ''                               after 一、总体情况
         key_projects: list[{seq, unit, name, type, field, team}]      after the 民政局 section
-        towns: list[{seq, name, stations, villages, coverage, teams, teams_8n, volunteers,
+        towns: list[{seq, name, stations, villages, covered, coverage, teams, teams_8n, volunteers,
                      registered, activities, projects, general, special, mutual, met,
                      pending, missing, problems, handed_in}]          landscape annex table
-        totals: {stations, villages, coverage, teams, volunteers, registered, activities,
+        totals: {stations, villages, covered, coverage, teams, volunteers, registered, activities,
                  projects, general, special, mutual, met, pending, missing, problems}
 
 ``sections[].paragraphs`` must be docxtpl ``RichText`` values: an ``{{r }}`` tag drops its
@@ -238,13 +238,14 @@ KEY_PROJECTS: list[Column] = [
     ("实施队伍", "team", 32, L),
 ]
 
-#: Widths are millimetres at 小五 with 0.7 mm cell margins (scaled to the 225 mm 版心); long
+#: Widths are millimetres at 小五 with 0.5 mm cell margins (scaled to the 225 mm 版心); long
 #: headers break by hand so that no word wraps in the middle.
 TOWNS: list[Column] = [
     ("序号", "seq", 8, C),
-    ("镇（街道）", "name", 19, C),
+    ("镇（街道）", "name", 17, C),
     ("实践站", "stations", 11, C),
-    ("村\n（社区）", "villages", 14, C),
+    ("村\n（社区）", "villages", 15, C),
+    ("已建站\n村（社区）", "covered", 18, C),
     ("覆盖率", "coverage", 14, C),
     ("队伍", "teams", 9, C),
     ("“8+N”\n类别", "teams_8n", 12, C),
@@ -261,7 +262,7 @@ TOWNS: list[Column] = [
     ("问题数", "problems", 11, C),
     ("是否\n报送", "handed_in", 9, C),
 ]
-TOWN_GROUPS = [("", 1)] * 10 + [("志愿服务项目（个）", 4), ("“五有”评估（项）", 3)] + [("", 1)] * 2
+TOWN_GROUPS = [("", 1)] * 11 + [("志愿服务项目（个）", 4), ("“五有”评估（项）", 3)] + [("", 1)] * 2
 #: 合计 across 序号 and 镇（街道）; no total for “8+N”类别 and 是否报送.
 TOWN_TOTAL: list[str | None] = ["合计", None] + [
     "" if field in ("teams_8n", "handed_in") else f"{{{{ totals.{field} }}}}"
@@ -292,8 +293,18 @@ def build_county_summary(doc: DocumentObject) -> None:
     spacer(doc)
     for heading, items in COUNTY_SECTIONS:
         para(doc, heading, g.STYLE_H1)
-        loop(doc, items, "p")
-    para(doc)
+        if items == COUNTY_SECTIONS[-1][1]:
+            # the last paragraph travels with 附件说明 and 落款: never a page with only those
+            para(doc, f"{{%p for p in {items} %}}")
+            para(doc, "{%p if loop.last %}")
+            para(doc, "{{ p }}").paragraph_format.keep_with_next = True
+            para(doc, "{%p else %}")
+            para(doc, "{{ p }}")
+            para(doc, "{%p endif %}")
+            para(doc, "{%p endfor %}")
+        else:
+            loop(doc, items, "p")
+    para(doc).paragraph_format.keep_with_next = True
     note = para(doc, "附件：{{ annex_title }}", g.STYLE_ANNEX_NOTE)
     note.paragraph_format.keep_with_next = True
     signature(doc)
@@ -302,8 +313,11 @@ def build_county_summary(doc: DocumentObject) -> None:
     g.setup_page(annex, landscape=True, doc_grid=False)
     para(doc, "附件", g.STYLE_ANNEX_LABEL)
     para(doc, "{{ annex_title }}", g.STYLE_TABLE_TITLE)
+    # what the 合计 row counts (the handed-in towns; volunteers once per ID): one line above the
+    # table, which fills the page when all 17 towns are listed
+    para(doc, "{{ annex_note }}", g.STYLE_TABLE_TEXT_SMALL).alignment = L
     table = loop_table(
         doc, "towns", "t", TOWNS, total=TOWN_TOTAL, groups=TOWN_GROUPS, small=True
     )
-    g.set_table_cell_margins(table, Mm(0.7), Mm(0.7))
+    g.set_table_cell_margins(table, Mm(0.5), Mm(0.5))  # two-line headers: the 合计 row fits
     tail(doc)

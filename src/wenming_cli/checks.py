@@ -252,11 +252,31 @@ def _profile_checks(unit: UnitData, config: Config) -> Iterable[Issue]:
                 yield at(unit, row, "narrative", "assessment-missing", WARNING,
                          f"评估项目 {row.code} 没有填写自评情况",
                          "用几句话写明做了什么、数量多少、效果如何；不填则报告中显示【请补充】。")
+        yield from _overstated(unit, config)
         missing = [i.code for i in config.items if i.code not in present]
         if missing:
             yield file_issue(str(unit.files["profile"]), "assessment-item-missing",
                              f"“自评”表缺少评估项目 {'、'.join(missing)}",
                              "请从新模板中复制“自评”表的全部评估项目行。", WARNING)
+
+
+def _overstated(unit: UnitData, config: Config) -> Iterable[Issue]:
+    """assessment-overstated: a 自评结论 better than the data supports (达标 beside a data gap,
+    or anything but 未达标 where the evidence is missing) — the report shows the data-based
+    conclusion highlighted for the clerk to confirm (issue 11)."""
+    from .criteria import build_checklist
+
+    for result in build_checklist(unit, config).items:
+        row = result.assessment
+        # evidence missing altogether (no 阵地 rows, no 项目表) is already a workbook-missing or
+        # no-data warning; this one is for data that was read and found short
+        if row is None or result.absent or not result.overstated:
+            continue
+        found = "；".join(result.gaps) or "没有相应的数据"
+        yield at(unit, row, "conclusion", "assessment-overstated", WARNING,
+                 f"评估项目 {result.item.code} 自评为“{result.conclusion}”，但数据核验发现：{found}",
+                 f"请补齐数据（如照片、台账），或把自评结论改为“{result.data_conclusion}”并填写"
+                 "存在问题和整改措施；不改则报告中显示核验结论，标黄请您确认。")
 
 
 def _unit_name_hint(name: str, config: Config) -> str:

@@ -217,6 +217,18 @@ SAMPLE_MARK_FOLDER = Path("输出")
 """Where `validate --mark` writes the copies of the bundled sample data's workbooks."""
 
 
+def _mark_jobs(jobs: int, units: int) -> int:
+    """Processes for ``--mark``: as asked, or for several units one per core (at most 4)."""
+    if jobs:
+        return jobs
+    import os
+
+    from .validate import MAX_AUTO_JOBS
+
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, min(cores or 1, MAX_AUTO_JOBS)) if units > 1 else 1
+
+
 def _problem_lists(result: Any, xlsx: Path | None, split: bool, out: Path,
                    csv: bool) -> list[Path]:
     """Write the problem lists asked for (``--xlsx``, ``--split``) or, for several units shown
@@ -245,14 +257,14 @@ def _problem_lists(result: Any, xlsx: Path | None, split: bool, out: Path,
     return []
 
 
-def _mark(issues: list[Any], out: Any) -> None:
+def _mark(issues: list[Any], out: Any, jobs: int = 1) -> None:
     """Write the highlighted ``…_问题标注.xlsx`` copies and say where they are (copies of the
     bundled sample data go to ``./输出/``, not into the installed package)."""
     from .mark import MarkError, mark_all
 
     moved = (bundled_sample_data().resolve(), SAMPLE_MARK_FOLDER)
     try:
-        written = mark_all(issues, moved)
+        written = mark_all(issues, jobs, moved)
     except MarkError as exc:
         written = exc.written
         err_console.print(f"[red]错误：[/]{esc(redact(str(exc)))}")
@@ -368,7 +380,8 @@ def validate(
     for path in written:
         shown.print(f"完整问题清单：{path}", markup=False, highlight=False)
     if mark:
-        _mark(result.report.issues, err_console if output_format is OutputFormat.json else console)
+        _mark(result.report.issues, err_console if output_format is OutputFormat.json else console,
+              _mark_jobs(jobs, len(result.units)))
     if result.report.unreadable:
         raise typer.Exit(EXIT_USAGE)
     raise typer.Exit(EXIT_OK if result.report.valid else EXIT_DATA_ERRORS)
@@ -412,6 +425,14 @@ def report(
     template: Annotated[
         Path | None, typer.Option("--template", help="自定义 .docx 模板（docxtpl 格式）。")
     ] = None,
+    full_lists: Annotated[
+        bool, typer.Option("--full-lists", help="自评报告附上完整的志愿者花名册和活动计划一览表（默认附"
+                           "队伍一览表（含各队人数）和活动开展情况统计表；完整名单另见 --kind 印证资料）。")
+    ] = False,
+    xlsx: Annotated[
+        Path | None,
+        typer.Option("--xlsx", help="与 --all 一起用：同时把各单位的全部问题写成问题清单，如 问题清单.xlsx。"),
+    ] = None,
 ) -> None:
     """生成文档：镇（街道）自评报告、单位半年小结、全县汇总。"""
     from .render.package import make_zip as package_zip
@@ -434,6 +455,10 @@ def report(
                     "请去掉 --no-mask 再加 --zip。")
     if make_zip and (county or all_units):
         raise _fail("--zip 用于单个填报单位（--town 或 --unit）。")
+    if xlsx is not None and not all_units:
+        raise _fail("--xlsx 与 --all 一起用；单个单位的问题清单请用 wenming validate --xlsx 问题清单.xlsx。")
+    if xlsx is not None and xlsx.suffix.lower() != ".xlsx":
+        raise _fail(f"--xlsx 的文件名要以 .xlsx 结尾，例如：--xlsx 问题清单.xlsx（现在是 {xlsx.name}）。")
     if all_units and (kind is not None or pdf or make_zip or template):
         raise _fail("--all 为每个单位生成主文档（镇街自评报告、县级单位半年小结）；"
                     "--kind、--pdf、--zip、--template 请对单个单位使用（--town 或 --unit）。")
@@ -452,7 +477,7 @@ def report(
     started = time.time()
     notes: list[str] = []
     if all_units:
-        _report_all(data_dir, config, out, not no_mask, label, jobs)
+        _report_all(data_dir, config, out, not no_mask, label, jobs, xlsx)
         return
     try:
         if county:
@@ -496,7 +521,8 @@ def report(
             paths = []
             if town and kind in (DocKind.self_assessment, DocKind.everything):
                 paths.append(render_self_assessment(the_unit, config, out, mask=not no_mask,
-                                                    template=template, label=label))
+                                                    template=template, label=label,
+                                                    full_lists=full_lists))
             if kind in (DocKind.summary, DocKind.everything):
                 paths.append(render_summary(the_unit, config, out, template=template,
                                             label=label, notes=notes))
@@ -561,7 +587,7 @@ def _check_unit_name(config: Any, name: str, is_town: bool) -> None:
 
 
 def _report_all(data_dir: Path, config: Any, out: Path, mask: bool, label: str,
-                jobs: int) -> None:
+                jobs: int, xlsx: Path | None = None) -> None:
     """Every document for every unit found; one unit's failure does not stop the others."""
     from rich.progress import Progress
     from rich.table import Table
@@ -592,6 +618,16 @@ def _report_all(data_dir: Path, config: Any, out: Path, mask: bool, label: str,
     failed = sum(1 for o in outcomes if o.failure)
     with_errors = sum(1 for o in outcomes if o.data_errors)
     console.print(f"共 {len(sources)} 个填报单位，失败 {failed} 个，数据有错误的 {with_errors} 个。")
+    if xlsx is not None:
+        from .files import OutputError
+        from .problem_list import write_problem_list
+
+        try:
+            written = write_problem_list([i for o in outcomes for i in o.issues], xlsx,
+                                         [o.unit for o in outcomes], "问题清单")
+        except OutputError as exc:
+            raise _fail(str(exc)) from exc
+        console.print(f"完整问题清单：{written}", markup=False, highlight=False)
     if failed or with_errors:
         raise typer.Exit(EXIT_DATA_ERRORS)
 
@@ -606,6 +642,9 @@ def status(
         Path | None, typer.Option("--xlsx", help="另存为 Excel 表格，便于办公室跟踪。")
     ] = None,
     jobs: JobsOption = 0,
+    no_mask: Annotated[
+        bool, typer.Option("--no-mask", help="--xlsx 表中联系人的手机号不遮挡（仅供县中心内部电话催报）。")
+    ] = False,
 ) -> None:
     """报送情况：每个应报单位是否已交、交了哪些表、是否按时、有无错误（需电话催报的排在前面）。"""
     import json
@@ -626,7 +665,8 @@ def status(
         if xlsx.suffix.lower() != ".xlsx":
             raise _fail(f"--xlsx 的文件名应以 .xlsx 结尾，如 报送情况.xlsx（现在是 {xlsx.name}）。")
         try:
-            write_atomic(xlsx, lambda temp: write_status_xlsx(statuses, config, temp))
+            write_atomic(xlsx, lambda temp: write_status_xlsx(statuses, config, temp,
+                                                              mask=not no_mask))
         except OutputError as exc:
             raise _fail(str(exc)) from exc
         console.print(f"[green]已保存：[/]{esc(xlsx)}")

@@ -72,6 +72,7 @@ ISSUE_CODES: dict[str, tuple[str, str]] = {
     "photo-unreadable": ("警告", "照片打不开（不是图片或已损坏），换成 JPG/PNG。"),
     "assessment-item-missing": ("警告", "“自评”表缺少评估项目行，从新模板复制。"),
     "assessment-missing": ("警告", "评估项目没有填写自评情况，报告中会显示【请补充】。"),
+    "assessment-overstated": ("警告", "自评结论好于数据核验结果（如有差距却填“达标”），报告中显示核验结论并标黄待确认。"),
     "summary-missing": ("警告", "“小结”表某部分没有填写，半年小结中会显示【请补充】。"),
 }
 

@@ -101,6 +101,13 @@ class EvaluationItem(_Strict):
         return self
 
 
+class Contact(_Strict):
+    """Who the county office phones about a unit's material (``[contacts."县文旅局"]``)."""
+
+    person: str = ""
+    phone: str = ""
+
+
 class Config(_Strict):
     """The whole county configuration.
 
@@ -117,6 +124,12 @@ class Config(_Strict):
     period_start: date
     period_end: date
     deadline: datetime
+    report_date: date | None = None
+    """成文日期 of the documents (落款); default: the deadline's day, never the day of the run."""
+    inspection: str = "省市检查前"
+    """When the county's 整改 must be done, as the 全县汇总 五、下一步工作 says it."""
+    contacts: dict[str, Contact] = {}
+    """联系人/联系电话 by unit name, for `status` when a unit's 基本情况 has none (电话催报)."""
     units: list[str] = []
     county_teams: dict[str, str] = {}
     towns: list[Town] = []
@@ -145,6 +158,11 @@ class Config(_Strict):
                 raise ValueError(f"{key} 中的单位名称“{shown}”{problem}；单位名称会用作文件夹名，"
                                  "请改用单位全称")
         return self
+
+    @property
+    def document_date(self) -> date:
+        """The 落款 date: ``report_date``, else the deadline's day (GB/T 9704 §7.3.5 成文日期)."""
+        return self.report_date or self.deadline.date()
 
     @property
     def year(self) -> int:

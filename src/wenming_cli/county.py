@@ -2,7 +2,10 @@
 县民政局 figures, with volunteers deduplicated by 身份证号码 across all 填报单位.
 
 Rows exist for every configured town, handed in or not (a town without data is a row of zeros
-marked 未报送). Coverage totals use the configured villages of every town.
+marked 未报送). The 合计 row describes one set, the towns that handed in (issue 11): its 村（社区）,
+已建站村（社区） and 覆盖率 are over those towns, and its 志愿者/注册志愿者 are counted once per
+身份证号码 across them (the raw sum is kept as ``town_volunteers_listed``, for the
+“累计登记N人次，去重后N人” wording).
 """
 
 from __future__ import annotations
@@ -60,6 +63,8 @@ class CountySummary:
     missing_units: dict[str, list[str]] = field(default_factory=dict)  # kind label → names
     checklists: dict[str, Checklist] = field(default_factory=dict)
     figures: dict[str, Figures] = field(default_factory=dict)  # every unit read, by name
+    villages_all: int = 0  # villages of every configured town, handed in or not
+    town_volunteers_listed: int = 0  # roster lines of the towns that handed in (raw sum)
 
 
 KIND_LABELS = {"town": "镇（街道）", "unit": "县级单位", "team": "县级专业志愿服务队"}
@@ -139,15 +144,49 @@ def summarise_county(rollups: list[UnitRollup], config: Config,
         rows.append(_town_row(found.unit, found.figures, found.checklist, config,
                               errors_by_folder.get(town.name, 0)))
         checklists[town.name] = found.checklist
+    handed = [r for r in rows if r.handed_in]
     total = TownRow("合计", all(r.handed_in for r in rows))
     for name in ("stations", "villages", "covered", "teams", "volunteers", "registered",
                  "activities", "served", "projects", "general", "special", "mutual", "met",
                  "pending", "missing", "problems", "errors"):
-        setattr(total, name, sum(getattr(r, name) for r in rows))
-    # coverage over the towns that handed in: the others' stations are unknown, not zero
-    reported = sum(r.villages for r in rows if r.handed_in)
-    total.coverage = total.covered / reported if reported else None
+        setattr(total, name, sum(getattr(r, name) for r in handed))
+    # the others' stations are unknown, not zero: rate and its columns are the handed-in towns'
+    total.coverage = total.covered / total.villages if total.villages else None
+    town_names = {r.name for r in handed}
+    listed = total.volunteers
+    total.volunteers, total.registered, _ = _unique_people(
+        [r for r in rollups if r.unit.name in town_names])
+    volunteers_unique, registered_unique, duplicates = _unique_people(rollups)
+    key_projects = [project for part in rollups for project in part.key_projects]
+    missing: dict[str, list[str]] = {}
+    expected = ([(t.name, "town") for t in config.towns] + [(n, "unit") for n in config.units]
+                + [(n, "team") for n in config.county_teams])
+    filled = {u.name for u in units if _filled(u)}
+    for name, kind in expected:
+        if name not in filled:
+            missing.setdefault(KIND_LABELS[kind], []).append(name)
+    return CountySummary(
+        rows, total,
+        volunteers_unique=volunteers_unique,
+        registered_unique=registered_unique,
+        duplicates=duplicates,
+        teams_all=sum(f.teams for f in figures.values()),
+        teams_registered=sum(f.teams_registered for f in figures.values()),
+        activities_all=sum(len(f.held) for f in figures.values()),
+        served_all=sum(f.served_total for f in figures.values()),
+        key_projects=key_projects,
+        missing_units=missing,
+        checklists=checklists,
+        figures=figures,
+        villages_all=sum(r.villages for r in rows),
+        town_volunteers_listed=listed,
+    )
 
+
+def _unique_people(rollups: list[UnitRollup]) -> tuple[int, int, int]:
+    """(people, registered people, repeated lines) of ``rollups``' rosters, one person per
+    身份证号码 (a line without an ID counts as a person of its own); a person is registered
+    when any of their lines says so."""
     seen: dict[str, bool] = {}
     unnamed = unnamed_registered = duplicates = 0
     for part in rollups:
@@ -160,25 +199,4 @@ def summarise_county(rollups: list[UnitRollup], config: Config,
                 seen[id_card] = seen[id_card] or registered
             else:
                 seen[id_card] = registered
-    key_projects = [project for part in rollups for project in part.key_projects]
-    missing: dict[str, list[str]] = {}
-    expected = ([(t.name, "town") for t in config.towns] + [(n, "unit") for n in config.units]
-                + [(n, "team") for n in config.county_teams])
-    filled = {u.name for u in units if _filled(u)}
-    for name, kind in expected:
-        if name not in filled:
-            missing.setdefault(KIND_LABELS[kind], []).append(name)
-    return CountySummary(
-        rows, total,
-        volunteers_unique=len(seen) + unnamed,
-        registered_unique=sum(seen.values()) + unnamed_registered,
-        duplicates=duplicates,
-        teams_all=sum(f.teams for f in figures.values()),
-        teams_registered=sum(f.teams_registered for f in figures.values()),
-        activities_all=sum(len(f.held) for f in figures.values()),
-        served_all=sum(f.served_total for f in figures.values()),
-        key_projects=key_projects,
-        missing_units=missing,
-        checklists=checklists,
-        figures=figures,
-    )
+    return len(seen) + unnamed, sum(seen.values()) + unnamed_registered, duplicates

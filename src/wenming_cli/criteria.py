@@ -15,7 +15,7 @@ from typing import Literal
 from .config import Config, EvaluationItem, Thresholds
 from .figures import Figures, compute_figures, format_rate, period_months
 from .privacy import redact
-from .schema import SelfAssessment
+from .schema import Activity, SelfAssessment
 from .schema.activities import ACTIVITY_CATEGORIES
 from .schema.profile import SITE_TYPES
 from .schema.projects import PROJECT_TYPES
@@ -23,6 +23,8 @@ from .units import UnitData
 
 Status = Literal["达标", "待完善", "缺项"]
 STATUSES: tuple[Status, ...] = ("达标", "待完善", "缺项")
+CONCLUSION_RANK = {"未达标": 0, "基本达标": 1, "达标": 2}
+"""The clerk's 自评结论 values (自评 sheet dropdown), worst first."""
 
 
 @dataclass
@@ -45,11 +47,29 @@ class ItemResult:
     assessment: SelfAssessment | None
     entry_gaps: list[str] = field(default_factory=list)
     """Gaps in the 自评 row itself (no 自评情况, no 整改措施), kept apart from data gaps."""
+    absent: bool = False
+    """The data check found the evidence missing altogether (e.g. no 项目表 rows)."""
 
     @property
     def conclusion(self) -> str:
         """The clerk's 自评结论, '' when none."""
         return (self.assessment.conclusion or "") if self.assessment else ""
+
+    @property
+    def data_conclusion(self) -> str | None:
+        """The best 自评结论 the data check allows: 未达标 when its evidence is absent,
+        基本达标 when it found a gap, None when it found nothing against the item."""
+        if self.absent:
+            return "未达标"
+        return "基本达标" if self.gaps else None
+
+    @property
+    def overstated(self) -> bool:
+        """The clerk's 自评结论 is better than the data supports (e.g. 达标 beside a data gap):
+        the report shows `data_conclusion` for the clerk to confirm; validate warns."""
+        allowed = self.data_conclusion
+        return (allowed is not None and self.conclusion in CONCLUSION_RANK
+                and CONCLUSION_RANK[self.conclusion] > CONCLUSION_RANK[allowed])
 
 
 @dataclass
@@ -109,8 +129,18 @@ def site_key_venues(fig: Figures, th: Thresholds, unit: UnitData) -> Finding:
         return Finding(absent=True)
     if not fig.sites_by_venue:
         return Finding(gaps=["阵地表未填写依托场所，无法反映文化礼堂等重要阵地建设情况"])
-    return Finding(evidence=["依托" + "、".join(f"{k}{v}个" for k, v in fig.sites_by_venue.items())
-                             + "建设文明实践阵地"])
+    # “依托党群服务中心建站N个” counts 实践站 only, as the clerks' own sentences do; the
+    # other 阵地 (实践所, 基地, 点) are said apart, so the report and its 附件5 give one figure
+    evidence = []
+    if fig.stations_by_venue:
+        evidence.append("实践站中" + "、".join(f"依托{k}建站{v}个"
+                                              for k, v in fig.stations_by_venue.most_common()))
+    others = fig.sites_by_venue - fig.stations_by_venue
+    named = [(k, v) for k, v in others.most_common() if k != "其他"]
+    if others:
+        evidence.append(f"另有实践所、实践基地（点）{sum(others.values())}个"
+                        + ("，其中" + "、".join(f"依托{k}{v}个" for k, v in named) if named else ""))
+    return Finding(evidence=evidence)
 
 
 def site_extension(fig: Figures, th: Thresholds, unit: UnitData) -> Finding:
@@ -196,9 +226,22 @@ def activity_regular(fig: Figures, th: Thresholds, unit: UnitData, months: list[
     if th.every_month and months:
         f.gaps.extend([f"{'、'.join(months)}没有开展活动，常态化不够"])
     if th.photos_required and fig.held_without_photos:
-        names = [a.name or f"第{a.row}行" for a in fig.held_without_photos]
-        f.gaps.append(f"活动印证资料不全，{len(names)}场已开展活动缺少图片资料（{_names(names, 3, '场')}）")
+        names = [activity_label(a) for a in fig.held_without_photos]
+        shown = [n for n in names if n][:3]
+        examples = "、".join(shown) + (f"等{len(names)}场" if len(names) > len(shown) else "")
+        f.gaps.append(f"活动印证资料不全，{len(names)}场已开展活动缺少图片资料"
+                      + (f"（{examples}）" if shown else ""))
     return f
+
+
+def activity_label(activity: Activity) -> str:
+    """How a sentence names an activity: its 活动名称, else “3月5日在东关社区开展的活动”, else ''
+    (never a spreadsheet row number)."""
+    if activity.name:
+        return activity.name
+    day = f"{activity.held_on.month}月{activity.held_on.day}日" if activity.held_on else ""
+    place = f"在{activity.place}" if activity.place else ""
+    return f"{day}{place}开展的活动" if day or place else ""
 
 
 def activity_demo(fig: Figures, th: Thresholds, unit: UnitData) -> Finding:
@@ -311,7 +354,8 @@ def build_checklist(unit: UnitData, config: Config, fig: Figures | None = None) 
         else:
             status = "达标"
         results.append(ItemResult(item, status, [redact(e) for e in finding.evidence],
-                                  [redact(g) for g in finding.gaps], row, entry))
+                                  [redact(g) for g in finding.gaps], row, entry,
+                                  absent=finding.absent))
     return Checklist(unit.name, fig, results)
 
 

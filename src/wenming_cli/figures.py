@@ -46,6 +46,7 @@ class Figures:
     villages_without_station: list[str] = field(default_factory=list)
     coverage_rate: float | None = None
     sites_by_venue: Counter[str] = field(default_factory=Counter)
+    stations_by_venue: Counter[str] = field(default_factory=Counter)  # 实践站 only: “依托…建站”
     unsigned_sites: list[str] = field(default_factory=list)
     sites_without_hours: list[str] = field(default_factory=list)
     sites_without_keeper: list[str] = field(default_factory=list)
@@ -57,10 +58,8 @@ class Figures:
     volunteers_registered: int = 0
     party_members: int = 0
     registered_share: float | None = None
-    activities_total: int = 0
     held: list[Activity] = field(default_factory=list)
     planned: int = 0
-    cancelled: int = 0
     held_by_category: Counter[str] = field(default_factory=Counter)
     held_by_month: Counter[tuple[int, int]] = field(default_factory=Counter)
     theme_held: int = 0
@@ -100,6 +99,8 @@ def compute_figures(unit: UnitData, config: Config) -> Figures:
 def _site_figures(unit: UnitData, fig: Figures) -> None:
     fig.sites_by_type = Counter(s.site_type for s in unit.sites if s.site_type)
     fig.sites_by_venue = Counter(s.venue for s in unit.sites if s.venue)
+    fig.stations_by_venue = Counter(s.venue for s in unit.sites
+                                    if s.venue and s.site_type == "实践站")
     fig.stations = fig.sites_by_type.get("实践站", 0)
     covered = {normalise_village(s.village) for s in unit.sites
                if s.site_type == "实践站" and s.village}
@@ -112,7 +113,9 @@ def _site_figures(unit: UnitData, fig: Figures) -> None:
         count = len(fig.villages_with_station) if villages else len(covered)
         fig.coverage_rate = min(count / total, 1.0)
     for site in unit.sites:
-        label = site.name or f"第{site.row}行阵地"
+        # a sentence names the 阵地, never its spreadsheet row (issue 11)
+        kind = site.site_type or "阵地"
+        label = site.name or (f"{site.village}{kind}" if site.village else f"1个未填名称的{kind}")
         if site.signboard == "否":
             fig.unsigned_sites.append(label)
         if not site.hours:
@@ -131,11 +134,9 @@ def in_period(activity: Activity, config: Config) -> bool:
 
 
 def _activity_figures(unit: UnitData, config: Config, fig: Figures) -> None:
-    fig.activities_total = len(unit.activities)
     fig.held = sorted((a for a in unit.activities if in_period(a, config)),
                       key=lambda a: (a.held_on or config.period_start, a.row))
     fig.planned = sum(1 for a in unit.activities if a.status == "计划中")
-    fig.cancelled = sum(1 for a in unit.activities if a.status == "已取消")
     fig.held_by_category = Counter(a.category for a in fig.held if a.category)
     fig.held_by_month = Counter((a.held_on.year, a.held_on.month) for a in fig.held if a.held_on)
     fig.theme_held = sum(1 for a in fig.held if a.theme_20th == "是")

@@ -373,7 +373,7 @@ def _root_tag(head: bytes, complete: bool) -> str | None:
 # ---------------------------------------------------------------- worksheet scans
 
 
-def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
+def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
     """Sheet name → zip member of its worksheet XML, the way calamine finds it: the
     officeDocument of ``_rels/.rels``, its ``<sheet name r:id>`` list and its relationships."""
     try:
@@ -383,7 +383,7 @@ def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
 
 
 def _sheet_targets(zf: zipfile.ZipFile) -> dict[str, str]:
-    """`_sheet_parts` proper. Raises ParseError on malformed XML."""
+    """`sheet_parts` proper. Raises ParseError on malformed XML."""
     names = set(zf.namelist())
     book = "xl/workbook.xml"
     if "_rels/.rels" in names:
@@ -419,7 +419,7 @@ def _scan_sheets(zf: zipfile.ZipFile, shown: str) -> dict[str, SheetScan]:
         UnreadableFile: sheet-too-large for a worksheet calamine cannot be kept away from (its
             name is unknown), file-unreadable when a worksheet is not well-formed XML.
     """
-    parts = _sheet_parts(zf)
+    parts = sheet_parts(zf)
     scans: dict[str, SheetScan] = {}
     mapped = set(parts.values())
     loose = [n for n in zf.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")

@@ -9,6 +9,7 @@ The ones the office must phone come first: nothing handed in, then late, then wi
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -39,6 +40,8 @@ class UnitStatus:
     warnings: int = 0
     on_time: bool | None = None  # None when nothing handed in
     filled: bool = True  # False when every workbook is still a blank template
+    contact: str = ""  # 联系人: the unit's 基本情况, else config.contacts
+    phone: str = ""  # 联系电话, as given
 
     @property
     def state(self) -> str:
@@ -103,29 +106,42 @@ def collect_status(data_dir: Path, config: Config, jobs: int = 0) -> list[UnitSt
     for name, kind in expected:
         label = KIND_LABELS.get(kind, "名单外")
         source: UnitSource | None = sources.get(name)
+        known = config.contacts.get(name)
+        person, phone = (known.person, known.phone) if known else ("", "")
         if source is None:
-            statuses.append(UnitStatus(name, label, False))
+            statuses.append(UnitStatus(name, label, False, contact=person, phone=phone))
             continue
         unit = by_name[name]
+        if unit.info is not None and (unit.info.contact or unit.info.phone):
+            person, phone = unit.info.contact or "", unit.info.phone or ""
         modified = _last_modified(source)
         errors, warnings = counts.get(name, [0, 0])
         statuses.append(UnitStatus(
             name, label, True, [titles[k] for k in titles if k in unit.files and k not in unit.empty],
             modified,
             errors, warnings, modified is not None and modified <= config.deadline,
-            filled=not set(unit.files) <= unit.empty,
+            filled=not set(unit.files) <= unit.empty, contact=person, phone=phone,
         ))
     return sorted(statuses, key=lambda s: s.priority)
 
 
-def write_status_xlsx(statuses: list[UnitStatus], config: Config, target: Path) -> None:
-    """The tracking table as .xlsx for the office (one row per unit, phone-list order).
+def write_status_xlsx(statuses: list[UnitStatus], config: Config, target: Path,
+                      mask: bool = True) -> None:
+    """The tracking table as .xlsx for the office (one row per unit, phone-list order), with
+    each unit's 联系人/联系电话 (mobiles masked unless ``mask`` is False), printed landscape on
+    one page wide with the title rows repeated.
 
     Raises:
         OSError: the file cannot be written.
     """
     from openpyxl import Workbook
-    from openpyxl.styles import Font, PatternFill
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    from .privacy import mask_phone
+    from .render.county import print_setup
+
+    def shown(phone: str) -> str:  # landlines are office numbers; mobiles are personal data
+        return mask_phone(phone) if mask and re.fullmatch(r"1[3-9]\d{9}", phone) else phone
 
     from .xlsx_cells import append_row
 
@@ -134,21 +150,26 @@ def write_status_xlsx(statuses: list[UnitStatus], config: Config, target: Path) 
     ws.title = "报送情况"
     append_row(ws, [f"材料报送情况（截止时间 {config.deadline:%Y年%m月%d日 %H:%M}）"])
     ws["A1"].font = Font(bold=True, size=14)
-    header = ["单位名称", "类别", "状态", "已交工作簿", "最后修改", "错误", "警告", "是否按时"]
+    header = ["单位名称", "类别", "状态", "联系人", "联系电话", "已交工作簿", "最后修改", "错误", "警告",
+              "是否按时"]
     append_row(ws, header)
     for cell in ws[2]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="D9E1F2")
     for s in statuses:
         append_row(ws, [
-            s.name, s.kind, s.state, "、".join(s.workbooks),
+            s.name, s.kind, s.state, s.contact, shown(s.phone), "、".join(s.workbooks),
             s.last_modified.strftime("%Y-%m-%d %H:%M") if s.last_modified else "",
             s.errors if s.present else "", s.warnings if s.present else "",
             {True: "按时", False: "逾期", None: ""}[s.on_time],
         ])
         if s.state in PHONE_STATES:
             ws.cell(row=ws.max_row, column=3).font = Font(color="C00000", bold=True)
-    for letter, width in zip("ABCDEFGH", (22, 18, 9, 60, 17, 7, 7, 9), strict=True):
+    for letter, width in zip("ABCDEFGHIJ", (22, 18, 9, 10, 15, 50, 17, 7, 7, 9), strict=True):
         ws.column_dimensions[letter].width = width
+    for row in ws.iter_rows(min_row=3, min_col=6, max_col=6):
+        row[0].alignment = Alignment(wrap_text=True, vertical="center")
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(header))
     ws.freeze_panes = "A3"
+    print_setup(ws, title_rows="1:2")
     wb.save(target)

@@ -176,8 +176,9 @@ def _checklist(unit: UnitData, config: Config) -> Checklist | None:
 
 
 def _without_records(unit: UnitData) -> UnitData:
-    """``unit`` with its names, kind and files but none of its rows (cheap to send back)."""
-    return replace(unit, info=None, sites=[], assessments=[], summary=None, teams=[],
+    """``unit`` with its names, kind, files and 基本情况 (one row: `status` shows its 联系人)
+    but none of its other rows (cheap to send back)."""
+    return replace(unit, sites=[], assessments=[], summary=None, teams=[],
                    volunteers=[], activities=[], projects=[], bad_cells=set())
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..config import Config
+from ..issues import Issue
 from ..pool import run_unit, worker_count, worker_pool
 from ..units import UnitSource
 
@@ -26,6 +27,8 @@ class Outcome:
     paths: tuple[str, ...] = ()
     data_errors: int = 0
     failure: str = ""
+    issues: tuple[Issue, ...] = ()
+    """Every issue found in the unit (for ``report --all --xlsx``)."""
 
 
 def render_source(source: UnitSource, config: Config, out: Path, mask: bool,
@@ -40,17 +43,19 @@ def render_source(source: UnitSource, config: Config, out: Path, mask: bool,
     try:
         with few_collections():
             unit = load_unit(source, config, report)
+        found = tuple(report.issues)
         if report.unreadable:
             names = "、".join(sorted({Path(i.file).name for i in report.unreadable}))
-            return Outcome(source.name, failure=f"{names} 无法读取，请先运行 wenming validate 处理")
+            return Outcome(source.name, failure=f"{names} 无法读取，请先运行 wenming validate 处理",
+                           issues=found)
         if set(unit.files) <= unit.empty:
             from ..checks import UNIT_EMPTY
 
-            return Outcome(source.name, failure=UNIT_EMPTY)
+            return Outcome(source.name, failure=UNIT_EMPTY, issues=found)
         paths = render_unit(unit, config, out, mask=mask, label=label)
     except OutputError as exc:
-        return Outcome(source.name, failure=str(exc))
-    return Outcome(source.name, tuple(str(p) for p in paths), len(report.errors))
+        return Outcome(source.name, failure=str(exc), issues=tuple(report.issues))
+    return Outcome(source.name, tuple(str(p) for p in paths), len(report.errors), issues=found)
 
 
 def render_all(sources: list[UnitSource], config: Config, out: Path, mask: bool, label: str,

@@ -20,10 +20,30 @@ CJK_FONTS = (
 
 @lru_cache(maxsize=1)
 def cjk_font() -> str | None:
-    """The first installed font family of `CJK_FONTS`, or None."""
+    """The first installed font family of `CJK_FONTS`, or None.
+
+    matplotlib lists fonts from a cache built on its first run, so a Chinese font installed
+    after that is not in it (issue 11: the chart was dropped with “系统中没有找到中文字体”). When
+    the cache has none, the system font folders are scanned once and the fonts found are added
+    to this process's font list (`FontManager.addfont`) — no cache file is rewritten.
+    """
     from matplotlib import font_manager
 
-    installed = {f.name for f in font_manager.fontManager.ttflist}
+    manager = font_manager.fontManager
+    found = _preferred({f.name for f in manager.ttflist})
+    if found is None:
+        known = {f.fname for f in manager.ttflist}
+        for path in font_manager.findSystemFonts():
+            if path not in known:
+                try:
+                    manager.addfont(path)
+                except (OSError, RuntimeError, ValueError):  # a font file FreeType cannot read
+                    continue
+        found = _preferred({f.name for f in manager.ttflist})
+    return found
+
+
+def _preferred(installed: set[str]) -> str | None:
     return next((name for name in CJK_FONTS if name in installed), None)
 
 

@@ -52,6 +52,12 @@ SIZE_SMALL_5 = Pt(9)  # 小五
 #: 22 lines in the 225 mm 版心 -> 28.95 pt (579 twips) fixed line pitch.
 BODY_LINE_PITCH = Pt(28.95)
 TITLE_LINE_SPACING = Pt(35)
+#: 28 characters a line (GB/T 9704 §5.2.2): the 156 mm (442.2 pt) 版心 holds only 27 三号
+#: characters at their natural 16 pt, so body text is condensed by 0.25 pt a character
+#: (28 × 15.75 pt = 441 pt). A document grid of lines *and* characters would do it in Word, but
+#: LibreOffice gives each 16 pt character two 15.79 pt grid cells (14 a line).
+CHARS_PER_LINE = 28
+BODY_CHAR_SPACING_TWIPS = -5
 
 # ---- page (GB/T 9704-2012 §5.2) -----------------------------------------------------------
 PAGE_WIDTH = Mm(210)
@@ -179,6 +185,7 @@ def setup_document_defaults(doc: DocumentObject) -> None:
     if ppr is not None:
         for spacing in ppr.findall(qn("w:spacing")):
             ppr.remove(spacing)
+        keep_line_end_punctuation(ppr)
     settings = doc.settings.element
     theme_lang = settings.find(qn("w:themeFontLang"))
     if theme_lang is not None:
@@ -240,6 +247,34 @@ def configure_style(
         pf.space_after = space_after
 
 
+_AFTER_OVERFLOW_PUNCT = (
+    "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd",
+    "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents",
+    "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment", "w:textboxTightWrap",
+    "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange",
+)
+
+
+def keep_line_end_punctuation(ppr: BaseOxmlElement) -> None:
+    """``<w:overflowPunct w:val="1"/>`` on a ``w:pPr`` (schema order).
+
+    Why (issue 11, `--pdf` lost 3 line-end marks in 8 pages): LibreOffice hangs a line-end
+    mark (，、。) past the 版心 and, in justified CJK lines, does not draw it. LibreOffice
+    (checked with 7.x) imports ``overflowPunct`` inverted — absent or ``0`` gives hanging
+    punctuation, ``1`` gives none — while for Word ``1`` is its default (marks may hang and are
+    drawn). So ``1`` keeps Word as it is and makes LibreOffice keep every mark inside the line;
+    `tests/test_documents.py` checks the PDF text against the .docx text.
+    """
+    element = ppr.find(qn("w:overflowPunct"))
+    if element is None:
+        element = OxmlElement("w:overflowPunct")
+        if ppr.tag == qn("w:pPr") and hasattr(ppr, "insert_element_before"):
+            ppr.insert_element_before(element, *_AFTER_OVERFLOW_PUNCT)
+        else:
+            ppr.insert(0, element)
+    element.set(qn("w:val"), "1")
+
+
 def setup_styles(doc: DocumentObject) -> None:
     """Create/adjust every GB/T 9704 style used by the templates (see ``STYLE_*``)."""
     normal = doc.styles[STYLE_BODY]
@@ -252,6 +287,9 @@ def setup_styles(doc: DocumentObject) -> None:
         first_line_chars=200,
         line_spacing=BODY_LINE_PITCH,
     )
+    keep_line_end_punctuation(normal.element.get_or_add_pPr())
+    spacing = _get_or_add(normal.element.get_or_add_rPr(), "w:spacing")
+    spacing.set(qn("w:val"), str(BODY_CHAR_SPACING_TWIPS))
     normal.paragraph_format.space_before = Pt(0)
     normal.paragraph_format.space_after = Pt(0)
     normal.paragraph_format.widow_control = False
@@ -302,6 +340,7 @@ def setup_styles(doc: DocumentObject) -> None:
         align=WD_ALIGN_PARAGRAPH.JUSTIFY,
         line_spacing=BODY_LINE_PITCH,
     )
+    keep_line_end_punctuation(note.element.get_or_add_pPr())
     note.paragraph_format.left_indent = Pt(SIZE_3.pt * 5)
     note.paragraph_format.first_line_indent = Pt(-SIZE_3.pt * 3)
     ind = note.element.get_or_add_pPr().find(qn("w:ind"))

@@ -94,6 +94,9 @@ def render_docx(template: Path, context: dict[str, Any], target: Path,
             doc.render(context, jinja_env=env, autoescape=True)
     except Exception as exc:  # anything a user's template can raise: a Chinese message
         raise template_failure(template, exc, env.last_source) from exc
+    from .layout import finish_layout
+
+    finish_layout(doc.docx)  # title broken at a meaning boundary, 落款 centred over the date
     return save_output(target, lambda temp: doc.save(str(temp)))
 
 
@@ -252,8 +255,10 @@ def file_label(mask: bool, sample: bool) -> str:
 
 def render_self_assessment(unit: UnitData, config: Config, out: Path, mask: bool = True,
                            template: Path | None = None, today: date | None = None,
-                           label: str = "") -> Path:
+                           label: str = "", full_lists: bool = False) -> Path:
     """Write ``out/<town>/<town>新时代文明实践所建设情况自评报告.docx``; returns its path.
+
+    ``full_lists`` annexes the whole 花名册 (default: the teams with member counts).
 
     Raises:
         RenderError: see `render_docx` and `write_atomic`.
@@ -262,7 +267,8 @@ def render_self_assessment(unit: UnitData, config: Config, out: Path, mask: bool
     from .context import self_assessment_context
 
     checklist = build_checklist(unit, config)
-    context = self_assessment_context(unit, checklist, config, mask=mask, today=today)
+    context = self_assessment_context(unit, checklist, config, mask=mask, today=today,
+                                      full_lists=full_lists)
     name = safe_component(unit.name)
     target = out / name / f"{name}新时代文明实践所建设情况自评报告{label}.docx"
     return render_docx(template or bundled_template(SELF_ASSESSMENT_TEMPLATE), context, target)

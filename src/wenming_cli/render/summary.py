@@ -14,9 +14,8 @@ from ..config import Config
 from ..figures import Figures, compute_figures, format_rate, period_months
 from ..schema import Activity
 from ..schema.activities import ACTIVITY_CATEGORIES
-from ..schema.projects import PROJECT_TYPES
 from ..units import UnitData
-from .context import ORDINALS, clean, cn_date, period_label
+from .context import ORDINALS, clean, cn_date, ordinal, period_label, project_types
 
 SUMMARY_SECTIONS = (
     ("practices", "主要做法"),
@@ -34,32 +33,94 @@ def summary_title(unit: UnitData, config: Config) -> str:
     return f"{unit.name}{period_label(config)}新时代文明实践志愿服务活动情况小结"
 
 
-def _chronicle_sentence(unit: UnitData, act: Activity) -> str:
+ACTIVITY_WORDS = ("活动", "行动", "宣讲", "宣传", "演出", "展演", "展示", "展", "比赛", "竞赛", "培训",
+                  "义诊", "巡诊", "讲座", "讲解", "服务", "晚会", "仪式", "分享会", "故事会", "会",
+                  "课", "课堂", "体检", "整治", "慰问", "植树", "劝导", "巡演", "送祝福", "送万福",
+                  "体验", "推广", "志愿服务")
+"""Endings that already say what kind of event a name is: no “活动” is added after them."""
+_SITE_SUFFIXES = ("新时代文明实践站", "新时代文明实践所", "新时代文明实践点", "新时代文明实践基地",
+                  "文明实践站", "实践站", "实践所")
+
+
+def _activity_phrase(name: str) -> str:
+    """'开展…' object for an activity name: the name as written when it already says what it
+    is (“…”宣讲, 写春联送万福), else “name”活动 — never “…活动”活动 (issue 11)."""
+    bare = name.strip("“”\"'‘’")
+    if bare.endswith(ACTIVITY_WORDS):
+        return name
+    quoted = name if "“" in name or name.startswith('"') else f"“{name}”"
+    return quoted if bare.endswith(ACTIVITY_WORDS) else f"{quoted}活动"
+
+
+def _place_phrase(place: str, name: str) -> str:
+    """'在东关社区新时代文明实践站', or '' when the name already says the place (东关社区…宣讲)."""
+    core = place
+    for suffix in _SITE_SUFFIXES:
+        if core.endswith(suffix) and len(core) > len(suffix):
+            core = core[: -len(suffix)]
+            break
+    return "" if not place or core in name else f"在{place}"
+
+
+def activity_sentence(unit: UnitData, act: Activity, with_team: bool = True) -> str:
+    """'3月5日，城北街道理论宣讲志愿服务队在东关社区新时代文明实践站开展“…”宣讲，服务群众120人次'
+    (no final stop; no doubled 活动, no place said twice)."""
     day = f"{act.held_on.month}月{act.held_on.day}日" if act.held_on else ""
-    who = clean(act.team) or unit.name
-    where = f"在{clean(act.place)}" if act.place else ""
+    who = (clean(act.team) or unit.name) if with_team else ""
     name = clean(act.name)
-    quoted = name if name.startswith(("“", "\"")) or "“" in name else f"“{name}”"
-    text = f"{day}，{who}{where}开展{quoted}活动"
+    where = _place_phrase(clean(act.place), name)
+    what = f"开展{_activity_phrase(name)}" if name else "开展活动"
+    text = "，".join(p for p in (day, f"{who}{where}{what}") if p)
     figures = []
     if act.volunteers:
         figures.append(f"参与志愿者{act.volunteers}人次")
     if act.served:
         figures.append(f"服务群众{act.served}人次")
-    return text + ("，" + "，".join(figures) if figures else "") + "。"
+    return text + ("，" + "，".join(figures) if figures else "")
+
+
+def _chronicle_sentence(unit: UnitData, act: Activity) -> str:
+    return activity_sentence(unit, act) + "。"
+
+
+TYPICAL_PER_CATEGORY = 3
+
+
+def category_paragraphs(unit: UnitData, fig: Figures, config: Config) -> list[str]:
+    """二、主要活动开展情况 grouped by theme (issue 11): per category one paragraph with its count
+    and 服务群众, then up to three typical activities (most 服务群众) with date and place."""
+    paragraphs: list[str] = []
+    for category in ACTIVITY_CATEGORIES:
+        acts = [a for a in fig.held if a.category == category]
+        if not acts:
+            continue
+        served = sum(a.served or 0 for a in acts)
+        text = (f"{ordinal(len(paragraphs))}{category}。{period_label(config)}开展{category}类活动"
+                f"{len(acts)}场" + (f"，服务群众{served}人次" if served else ""))
+        typical = sorted(acts, key=lambda a: (-(a.served or 0), a.held_on or date.min, a.row))
+        typical = sorted(typical[:TYPICAL_PER_CATEGORY],
+                         key=lambda a: (a.held_on or date.min, a.row))
+        examples = [activity_sentence(unit, a) for a in typical]
+        if examples:
+            text += "。" + ("其中，" if len(acts) > len(examples) else "") + "；".join(examples)
+        paragraphs.append(text + "。")
+    return paragraphs
 
 
 def overview_paragraphs(unit: UnitData, fig: Figures, config: Config) -> list[str]:
-    """一、基本情况: totals of the period, then the split by category as 其中…."""
+    """一、基本情况: totals of the period, then the split by category."""
     first = (f"{period_label(config)}，{unit.name}共开展新时代文明实践志愿服务活动{len(fig.held)}场，"
              f"参与志愿者{fig.volunteer_turnout}人次，服务群众{fig.served_total}人次")
-    if fig.volunteers or fig.teams:
+    if unit.kind == "team" and fig.volunteers:
+        # a team's own 小结 does not say 现有志愿服务队1支 of itself
+        first += f"；现有志愿者{fig.volunteers}人（注册{fig.volunteers_registered}人）"
+    elif fig.volunteers or fig.teams:
         first += f"；现有志愿服务队{fig.teams}支、志愿者{fig.volunteers}人（注册{fig.volunteers_registered}人）"
     paragraphs = [first + "。"]
     parts = [f"{c}类{fig.held_by_category[c]}场" for c in ACTIVITY_CATEGORIES
              if fig.held_by_category.get(c)]
     if parts:
-        paragraphs.append("从活动类别看，其中" + "、".join(parts) + "。"
+        paragraphs.append("从活动类别看，" + "、".join(parts) + "。"
                           + (f"开展喜迎二十大主题活动{fig.theme_held}场" if fig.theme_held else "")
                           + ("、" if fig.theme_held and fig.demo_held else "")
                           + (f"集中性示范活动{fig.demo_held}场" if fig.demo_held else "")
@@ -106,8 +167,7 @@ def project_paragraphs(unit: UnitData, fig: Figures) -> list[str]:
     """四、志愿服务项目: totals by type, then one sentence per project."""
     if not unit.projects:
         return ["本期未填报志愿服务项目。"]
-    by_type = "、".join(f"{t}{fig.projects_by_type.get(t, 0)}个" for t in PROJECT_TYPES)
-    paragraphs = [f"共实施志愿服务项目{fig.projects}个（{by_type}）"
+    paragraphs = [f"共实施志愿服务项目{fig.projects}个{project_types(fig.projects_by_type)}"
                   + (f"，其中品牌项目{len(fig.brand_projects)}个" if fig.brand_projects else "") + "。"]
     for project in unit.projects:
         parts = [f"服务对象为{clean(project.target)}" if project.target else "",
@@ -139,15 +199,15 @@ def summary_context(unit: UnitData, config: Config, today: date | None = None) -
     """The full 半年小结 template context (contract in ``tools/make_templates.py``)."""
     fig = compute_figures(unit, config)
     info = unit.info
-    report_day = (info.report_date if info and info.report_date else None) or today or date.today()
+    report_day = (info.report_date if info and info.report_date else None) or today \
+        or config.document_date
     opening = (f"根据{config.notice or '县新时代文明实践中心有关通知'}要求，现将{unit.name}"
                f"{period_label(config)}新时代文明实践志愿服务活动开展情况小结如下：")
     context: dict[str, Any] = {
         "title": summary_title(unit, config),
         "opening": opening,
         "overview": overview_paragraphs(unit, fig, config),
-        "chronicle": [_chronicle_sentence(unit, a) for a in fig.held]
-        or ["本期没有已开展的活动记录。"],
+        "chronicle": category_paragraphs(unit, fig, config) or ["本期没有已开展的活动记录。"],
         "typical": typical_activities(unit, fig),
         "projects": project_paragraphs(unit, fig),
         "sections": narrative_sections(unit, first_number=5),
