@@ -893,3 +893,25 @@ def test_blank_templates_say_the_same_in_validate_and_report(tmp_path: Path) -> 
     assert checked.exit_code == made.exit_code == 1
     assert UNIT_EMPTY in checked.output and UNIT_EMPTY in made.output
     assert "没有错误" not in checked.output
+
+
+# ================================================================ 11. a GBK console
+
+
+def test_a_gbk_console_shows_question_marks_not_a_traceback(unit_dir: Path) -> None:
+    from conftest import headers, record, write_sheets
+    from wenming_cli.schema import Team, Volunteer
+
+    write_sheets(unit_dir / "志愿服务队伍花名册.xlsx", {
+        "队伍": [["标题"], headers(Team), record(Team, **{**TEAM, "name": "队🎉"})],
+        "队员": [["标题"], headers(Volunteer), record(Volunteer, **volunteer(team="无🎉队"))],
+    })
+    env = {**os.environ, "PYTHONIOENCODING": "gbk"}
+    for extra in ([], ["--format", "json"]):
+        done = subprocess.run([sys.executable, "-m", "wenming_cli.cli", "validate", str(unit_dir),
+                               *extra], capture_output=True, env=env, timeout=120)
+        out, err = done.stdout.decode("gbk"), done.stderr.decode("gbk")
+        assert done.returncode == 1, err
+        assert "Traceback" not in err and "UnicodeEncodeError" not in err
+        assert "无?队" in out
+    assert "team-unknown" in {i["code"] for i in json.loads(out)["issues"]}

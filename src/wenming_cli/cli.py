@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import sys
 import time
 from datetime import date
@@ -15,9 +16,20 @@ from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
-import typer
 
-from .privacy import redact
+def _cancelled_while_starting(signum: int, frame: Any) -> None:
+    os.write(2, "已取消。\n".encode())
+    os._exit(130)
+
+
+if __name__ == "__main__" or Path(sys.argv[0]).stem == "wenming":
+    # Ctrl+C while the program is still importing (typer, rich): 已取消, not a traceback;
+    # `main` puts Python's own handler back once it runs
+    signal.signal(signal.SIGINT, _cancelled_while_starting)
+
+import typer  # noqa: E402
+
+from .privacy import redact  # noqa: E402
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -711,8 +723,19 @@ def _path_reason(exc: OSError) -> str:
             errno.ELOOP: "路径中的快捷方式（链接）互相指向，请检查路径"}.get(exc.errno or 0, "")
 
 
+def _tolerant_console_encoding() -> None:
+    """A console that cannot show every character (a Chinese Windows code page, GBK) shows '?'
+    for an emoji in a cell instead of ending with UnicodeEncodeError."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", "") or "").lower().replace("-", "")
+        if not encoding.startswith("utf") and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
+
+
 def main() -> None:
     """Console-script entry point: usage errors get a Chinese message and exit code 2."""
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # see _cancelled_while_starting
+    _tolerant_console_encoding()
     usage_error: type[Exception] = typer.BadParameter.__bases__[0]  # click's (vendored) UsageError
     try:
         code = app(standalone_mode=False)
@@ -745,6 +768,9 @@ def main() -> None:
         # now, without the interpreter's exit handlers: joining a process pool whose workers
         # were just ended can wait forever (CPython's pool shutdown); the workers end themselves
         os._exit(EXIT_INTERRUPTED)
+    # the work is done: a Ctrl+C now (while the interpreter shuts down) would only turn the exit
+    # code into "killed by SIGINT" without a word
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     sys.exit(code if isinstance(code, int) else 0)
 
 

@@ -12,6 +12,7 @@ import multiprocessing
 import os
 import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -61,8 +62,11 @@ def run_unit(work: Callable[..., T], *args: Any) -> T:
 
 def _worker_signals() -> None:
     """Worker initializer: Ctrl+C is the main process's business; SIGTERM unwinds (finally
-    blocks run, temporary files go) instead of killing outright."""
+    blocks run, temporary files go) instead of killing outright. A worker starts with SIGINT
+    blocked (see `_interrupt_deferred`); a Ctrl+C pending since start-up is dropped here."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     if hasattr(signal, "SIGTERM") and sys.platform != "win32":
         signal.signal(signal.SIGTERM, _end_quietly)
 
@@ -100,15 +104,39 @@ def end_workers(grace: float = 1.0) -> None:
                 process.join(0.5)
 
 
+START_METHOD_VARIABLE = "WENMING_START_METHOD"
+"""Environment variable choosing how worker processes start: fork, spawn or forkserver (for
+tests of the start methods Windows and Python 3.14 use; default: the platform's)."""
+
+
+def start_method() -> str | None:
+    """The start method asked for in `START_METHOD_VARIABLE`, None for the platform default
+    (an unknown or unavailable name is ignored)."""
+    asked = os.environ.get(START_METHOD_VARIABLE, "").strip().lower()
+    return asked if asked in multiprocessing.get_all_start_methods() else None
+
+
 def _started() -> None:
     """A first task: makes the pool start its workers."""
 
 
 @contextmanager
 def _interrupt_deferred() -> Iterator[None]:
-    """Ctrl+C held back while the body runs, then raised as KeyboardInterrupt. Workers forked
-    meanwhile inherit the holding handler, so a Ctrl+C before their initializer has run cannot
-    print a traceback in them, nor be lost in this process inside the fork."""
+    """Ctrl+C held back while the body runs, then raised as KeyboardInterrupt.
+
+    On POSIX SIGINT is *blocked*: the signal mask is inherited by forked workers and kept
+    across exec, so workers started by fork, spawn (Windows' only method) or forkserver (the
+    default from Python 3.14 on Linux) all start with Ctrl+C held back until their initializer
+    ignores it — a Ctrl+C while a spawned worker is still importing prints no traceback in it —
+    and this process gets the held-back Ctrl+C when the body ends. Elsewhere a holding Python
+    handler does the same for this process."""
+    if hasattr(signal, "pthread_sigmask") and threading.current_thread() is threading.main_thread():
+        previous_mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            yield
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous_mask)  # a held Ctrl+C arrives
+        return
     held: list[int] = []
     try:
         previous = signal.signal(signal.SIGINT, lambda signum, frame: held.append(signum))
@@ -128,10 +156,14 @@ def worker_pool(jobs: int) -> Iterator[ProcessPoolExecutor]:
     """A process pool of ``jobs`` workers that ignore Ctrl+C; submit work as
     ``pool.submit(run_unit, work, *args)``. On Ctrl+C (KeyboardInterrupt in this process) the
     units not started are cancelled, the workers are ended and the interrupt goes on."""
-    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_worker_signals)
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_worker_signals,
+                               mp_context=multiprocessing.get_context(start_method()))
     try:
         with _interrupt_deferred():
-            pool.submit(_started).result()  # the workers exist and ignore Ctrl+C from here on
+            # one first task per worker: spawn and forkserver start workers as tasks arrive,
+            # so all of them start here, inside the held-back window
+            for started in [pool.submit(_started) for _ in range(jobs)]:
+                started.result()  # the workers exist and ignore Ctrl+C from here on
         yield pool
     except KeyboardInterrupt:
         _stop_workers(pool)
