@@ -330,10 +330,10 @@ def validate(
         sys.stdout.write(result_json(result, checklists) + "\n")
     else:
         console.print(f"校验了 {len(result.units)} 个填报单位：" + "、".join(u.name for u in result.units))
-        print_reading(console, result.units)
         if county:
             print_units(console, result)
         else:
+            print_reading(console, result.units)
             print_issues(console, result.report.issues)
             for checklist in checklists:
                 print_checklist(console, checklist)
