@@ -616,3 +616,31 @@ def test_messages_keep_dates_and_photo_names_readable() -> None:
     assert redact("13812345678 与 610724199001011234") == "138****5678 与 610724********1234"
     assert parse_date("2022031")[1][0].message == "“2022 031”不是有效日期"
     assert parse_phone("2022-03-05")[1][0].message == "“2022 03 05”像是日期，不是电话号码"
+
+
+# ---------------------------------------------------------------- the same habits in our own template
+
+
+def _in_template(folder: Path, config: Config, rows: list[list[Any]]) -> None:
+    from_template(folder, config, lambda wb: append(wb["队员"], rows))
+
+
+def _plain(folder: Path, config: Config, rows: list[list[Any]]) -> None:
+    write_sheets(folder / ROSTER.file_name, roster_sheets([rows]))
+
+
+@pytest.mark.parametrize("write", [_in_template, _plain], ids=["template", "plain"])
+def test_habits_in_the_template_and_without(tmp_path: Path, config: Config, write: Any) -> None:
+    folder = unit(tmp_path)
+    rows = [[f"{TEAMS[0]['name']}（4人）"], *rows_of(Volunteer, [dict(p, team=None) for p in people(4)]),
+            headers(Volunteer), *rows_of(Volunteer, people(3, TEAMS[1]["name"], start=4)), [],
+            ["合　计", "7人"], ["填表人：张三　　审核人：李四"], [8], [9]]
+    write(folder, config, rows)
+    result = run(folder, config)
+    volunteers = result.units[0].volunteers
+    assert len(volunteers) == 7
+    assert sum(v.team == TEAMS[0]["name"] for v in volunteers) == 4
+    assert {code for code, _ in found(result)} == {"team-from-title"}
+    skipped = dict(next(line for line in result.units[0].reading if line.model == "队员").skipped)
+    assert {k: v for k, v in skipped.items() if k != "示例行"} == {
+        "合计行": 1, "签名注释行": 1, "标题行": 1, "重复表头": 1, "只有序号的空行": 2, "空行": 1}

@@ -380,10 +380,10 @@ def validate(
     else:
         console.print(f"校验了 {len(result.units)} 个填报单位："
                       + esc("、".join(u.name for u in result.units)))
-        print_reading(console, result.units)
         if county:
             print_units(console, result)
         else:
+            print_reading(console, result.units)
             print_issues(console, result.report.issues)
             for checklist in checklists:
                 print_checklist(console, checklist)

@@ -272,7 +272,8 @@ def patch(path: Path, by_cell: dict[tuple[str, str], list[Issue]], colour: Calla
                      if info.filename not in changed}
 
     def write(target: Path) -> None:
-        with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        # level 1: a town's roster deflates in a third of the time, the copy ~10% larger
+        with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as out:
             for name in names:  # the package's own order, [Content_Types].xml first
                 if name in changed:
                     out.writestr(name, changed[name])

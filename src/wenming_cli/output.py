@@ -244,9 +244,10 @@ def print_status(console: Console, statuses: list[UnitStatus], config: Config) -
 
 
 def print_units(console: Console, result: Listing) -> None:
-    """Several units: one row per unit (worst first: counts, commonest problems, 五有 counts),
-    then per unit its problems grouped by code with the first cells and the hint once
-    (`problems`). Not a terminal (piped to a file): plain tab-separated lines, no table."""
+    """Several units: one row per unit (worst first: counts, commonest problems, 五有 counts) on
+    the first screen, then the reading summary, then per unit its problems grouped by code with
+    the first cells and the hint once (`problems`). Not a terminal (piped to a file): plain
+    tab-separated lines, no table."""
     from rich.table import Table
     from rich.text import Text
 
@@ -266,6 +267,7 @@ def print_units(console: Console, result: Listing) -> None:
     else:
         lines = [title, *("\t".join(row) for row in [SUMMARY_HEADERS, *rows])]
         console.file.write("\n".join(lines) + "\n")  # raw: rich would expand the tabs
+    print_reading(console, result.units)
     for entry in entries:
         if entry.groups:
             console.print("", markup=False)
