@@ -407,6 +407,10 @@ TEMPLATE_CASES = [
     ("{% extends 'x' %}", "不能使用 {% include %}"),
     ("{{ range(10**9)|length }}", "range() 的个数 1,000,000,000 太多"),
     ("{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}", "宏调用自身的层数太多"),
+    ("{{ title|wordwrap(999999999) }}", "宽度 999,999,999 太大"),
+    ("{{ (range(10000)|list) * 300 }}", "生成的内容太长（3,000,000 个字符"),
+    ("{% set x = [] %}{% for i in range(10000) %}{% set _ = x.extend(range(10000)) %}"
+     "{% endfor %}", "生成的内容太长（2,010,000 个字符"),
     ("{{ 1/0 }}", "除数为 0"),
     ("{{ title + 1 }}", "把不能一起运算的内容放在了一起"),
     ("{{ 'a'*10**10 }}", "生成的内容太长（10,000,000,000 个字符"),
@@ -477,6 +481,13 @@ def test_a_template_using_every_limit_below_its_cap_still_renders(tmp_path: Path
     produced = next(out.rglob("*.docx"))
     paragraphs = [p.text for p in Document(str(produced)).paragraphs]
     assert paragraphs[1] == "    a|ababab|1024|0,1,2|  x  |   7|1234567"
+
+
+def test_brackets_nested_too_deep(tmp_path: Path) -> None:
+    template = user_template(tmp_path / "模板.docx", "{{ " + "(" * 3000 + "1" + ")" * 3000 + " }}")
+    result = run(["report", "--town", "城北街道", "--template", str(template),
+                  "--out", str(tmp_path / "输出")])
+    assert result.exit_code == 2 and "嵌套太深" in result.output
 
 
 def test_output_size_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

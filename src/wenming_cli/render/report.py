@@ -161,7 +161,7 @@ def template_reason(exc: BaseException) -> str:
     if isinstance(exc, ZeroDivisionError):
         return "除数为 0"
     if isinstance(exc, RecursionError):
-        return "宏调用自身的层数太多"
+        return "嵌套太深：宏调用自身的层数太多，或括号、标签嵌套太多层"
     if isinstance(exc, MemoryError):
         return "生成的内容太大，内存不足"
     if isinstance(exc, OverflowError):

@@ -255,7 +255,10 @@ class LimitedEnvironment(SandboxedEnvironment):
         name = getattr(__obj, "__name__", "")
         if isinstance(owner, str) and name in _PADDING:
             _check_widths(args, kwargs)
-        return __self._check_value(super().call(__context, __obj, *args, **kwargs))
+        result = __self._check_value(super().call(__context, __obj, *args, **kwargs))
+        if isinstance(owner, (list, dict, set)) and len(owner) > MAX_VALUE_LENGTH:
+            raise _too_long(len(owner))  # x.append(…) in nested loops: a list that only grows
+        return result
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         """Sandbox attribute access, with the clock and the value-length cap."""
