@@ -514,3 +514,13 @@ def test_a_folder_that_cannot_be_listed_is_a_chinese_issue(tmp_path: Path,
     issue = next(i for i in json.loads(result.stdout)["issues"] if i["code"] == "file-unreadable")
     assert Path(issue["file"]).name == "城南街道"
     assert issue["message"] == "文件夹无法打开：没有权限读取"
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_pdf_into_a_relative_output_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`--out 输出` (relative, the default) with --pdf: LibreOffice's profile needs a file URI."""
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["report", "--unit", "县文旅局", "--data", str(SAMPLE), "--pdf",
+                                 "--out", "输出"])
+    assert result.exit_code == 0, result.output
+    assert list((tmp_path / "输出" / "县文旅局").glob("*.pdf"))

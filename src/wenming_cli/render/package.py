@@ -96,7 +96,7 @@ def to_pdf(documents: list[Path], notes: list[str]) -> list[Path]:
         # .~wenming-… folder that the next write into this folder removes (files.STALE_SECONDS),
         # never lu*.tmp among the documents nor an orphan in the system's temporary folder
         with temp_folder(document.parent) as work:
-            command = [soffice, f"-env:UserInstallation={(work / 'profile').as_uri()}",
+            command = [soffice, f"-env:UserInstallation={(work / 'profile').resolve().as_uri()}",
                        "--headless", "--convert-to", "pdf", "--outdir", str(work),
                        str(document)]
             try:
