@@ -524,3 +524,19 @@ def test_pdf_into_a_relative_output_folder(tmp_path: Path, monkeypatch: pytest.M
                                  "--out", "输出"])
     assert result.exit_code == 0, result.output
     assert list((tmp_path / "输出" / "县文旅局").glob("*.pdf"))
+
+
+def test_a_defect_of_ours_is_one_chinese_line(monkeypatch: pytest.MonkeyPatch,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    import wenming_cli.cli as cli
+
+    def broken(**_: object) -> None:
+        raise ValueError("610724199001011234 in a message")
+
+    monkeypatch.setattr(cli, "app", broken)
+    monkeypatch.delenv("WENMING_DEBUG", raising=False)
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main()
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert "程序内部出错（ValueError）" in err and "Traceback" not in err and "610724" not in err

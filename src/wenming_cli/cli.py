@@ -758,6 +758,12 @@ def main() -> None:
     except MemoryError:
         err_console.print("[red]错误：[/]内存不足，没有完成。请关闭其他程序，或用 --jobs 1 一个一个处理后重试。")
         sys.exit(EXIT_USAGE)
+    except Exception as exc:  # a defect of ours: a Chinese line, no traceback with a clerk's data
+        if os.environ.get("WENMING_DEBUG"):
+            raise
+        err_console.print(f"[red]错误：[/]程序内部出错（{type(exc).__name__}），没有完成。请把所用的命令和这条"
+                          "信息发给技术支持；设置环境变量 WENMING_DEBUG=1 再运行可看到详细信息。")
+        sys.exit(EXIT_USAGE)
     if code == EXIT_INTERRUPTED:  # Ctrl+C: typer turns it into exit code 130 without a word
         err_console.print("已取消。")
         sys.stdout.flush()
