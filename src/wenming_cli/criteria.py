@@ -228,7 +228,7 @@ def activity_regular(fig: Figures, th: Thresholds, unit: UnitData, months: list[
     if th.photos_required and fig.held_without_photos:
         names = [activity_label(a) for a in fig.held_without_photos]
         shown = [n for n in names if n][:3]
-        examples = "、".join(shown) + (f"等{len(names)}场" if len(names) > len(shown) else "")
+        examples = "、".join(shown) + ("等" if len(names) > len(shown) else "")
         f.gaps.append(f"活动印证资料不全，{len(names)}场已开展活动缺少图片资料"
                       + (f"（{examples}）" if shown else ""))
     return f

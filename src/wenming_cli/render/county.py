@@ -62,8 +62,9 @@ def annex_note(summary: CountySummary) -> str:
     note = (f"注：合计行为已报送的{handed}个镇（街道）之和，覆盖率＝已建站村（社区）÷村（社区）"
             f"＝{total.covered}÷{total.villages}")
     if summary.town_volunteers_listed != total.volunteers:
-        note += (f"；志愿者按身份证号码去重（累计登记{summary.town_volunteers_listed}人次，"
-                 f"去重后{total.volunteers}人）")
+        note += (f"；志愿者、注册志愿者均按身份证号码去重（志愿者累计登记"
+                 f"{summary.town_volunteers_listed}人次，去重后{total.volunteers}人），"
+                 "故合计可能小于各行之和")
     return note + "。"
 
 
@@ -182,7 +183,7 @@ def county_context(summary: CountySummary, config: Config,
                 + (f"、待完善{row.pending}项" if row.pending else "")
                 + (f"、缺项{row.missing}项" if row.missing else ""))
         if checklist and checklist.gaps:
-            text += "。主要差距：" + "；".join(checklist.gaps[:3])
+            text += "。主要差距：" + "；".join(checklist.gaps)  # all of them: 待完善4项 means 4
         findings.append(text.rstrip("。") + "。")
     if not findings:
         findings = ["尚无镇（街道）报送材料。"]

@@ -78,7 +78,7 @@ def _check_power(base: Any, exponent: Any) -> None:
             and exponent > 0:
         bits = exponent * math.log2(abs(base))
         if bits > MAX_INT_BITS:
-            raise TemplateLimit(f"数字太大：{base} 的 {exponent} 次方超出了模板允许的范围")
+            raise TemplateLimit(f"数字太大：{base:,} 的 {exponent:,} 次方超出了模板允许的范围")
 
 
 def _check_product(left: Any, right: Any) -> None:
