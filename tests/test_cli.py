@@ -328,8 +328,14 @@ def test_template_needs_a_single_kind_and_spaced_folders_are_named(tmp_path: Pat
     assert result.exit_code == 2 and "一次只用于一种文档" in result.output
     data = tmp_path / "data"
     shutil.copytree(SAMPLE / "城北街道", data / "城北街道 ")
-    result = runner.invoke(app, ["report", "--town", "城北街道", "--data", str(data)])
-    assert result.exit_code == 2 and "名称前后有空格" in result.output
+    result = runner.invoke(app, ["report", "--town", "城北街道", "--data", str(data), "--out",
+                                 str(tmp_path / "o")])
+    assert result.exit_code == 0, result.output  # read as 城北街道, as validate does
+    assert list((tmp_path / "o" / "城北街道").glob("*自评报告*.docx"))
+    checked = runner.invoke(app, ["validate", "--data", str(data), "--town", "城北街道",
+                                  "--format", "json"])
+    codes = {i["code"] for i in json.loads(checked.stdout)["issues"]}
+    assert "unit-folder-renamed" in codes
 
 
 def test_report_all_fails_a_unit_with_an_unreadable_workbook(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 from typing import Any
 
@@ -54,9 +55,9 @@ def test_several_units_text_summary_then_groups(county: Path, tmp_path: Path) ->
     assert lines[start:start + 5] == [
         "各单位情况（问题多的排在前面）",
         "单位\t错误\t警告\t最多的问题\t五有（达标/待完善/缺项）",
-        "城北街道\t4\t3\t身份证号存成了数字 3；电话号码无效 1\t0/3/21",
-        "城南街道\t1\t3\t不是下拉列表中的值 1\t0/3/21",
-        "堰口镇\t0\t3\t缺少四张表中的某一张 3\t0/3/21",
+        "城北街道\t4\t3\t缺3张表；身份证号存成了数字 3；电话号码无效 1\t0/3/21",
+        "城南街道\t1\t3\t缺3张表；不是下拉列表中的值 1\t0/3/21",
+        "堰口镇\t0\t3\t缺3张表\t0/3/21",
     ]
     book = str(county / "城北街道" / "志愿服务队伍花名册.xlsx")
     assert book  # the file is named by its name only in the grouped list
@@ -154,3 +155,29 @@ def test_report_xlsx_needs_all(county: Path, tmp_path: Path) -> None:
     result = runner.invoke(app, ["report", "--town", "城北街道", "--data", str(county),
                                  "--xlsx", str(tmp_path / "x.xlsx")])
     assert result.exit_code == 2 and "--xlsx 与 --all 一起用" in result.output
+
+
+def test_a_list_that_cannot_be_written_never_hides_the_problems(county: Path, tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch
+                                                                ) -> None:
+    import wenming_cli.files as files
+
+    def locked(*_: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(files.os, "replace", locked)
+    result = runner.invoke(app, ["validate", str(county), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 1  # the data's verdict: the default list is a convenience
+    assert "各单位情况（问题多的排在前面）" in result.stdout
+    assert "问题清单没有保存：文件被占用" in result.output
+    asked = runner.invoke(app, ["validate", str(county), "--xlsx", str(tmp_path / "q.xlsx")])
+    assert asked.exit_code == 2 and "城北街道：错误 4 个" in asked.stdout
+
+
+def test_town_finds_its_folder_or_says_it_is_missing(county: Path, tmp_path: Path) -> None:
+    (county / "城北街道").rename(county / "城北街道自评材料")
+    result = runner.invoke(app, ["validate", str(county), "--town", "城北街道", "--format", "json"])
+    payload = json.loads(result.stdout)
+    assert payload["units"] == ["城北街道"]
+    missing = runner.invoke(app, ["validate", str(county), "--town", "城西街道"])
+    assert missing.exit_code == 2 and "没有“城西街道”的文件夹" in missing.output

@@ -241,14 +241,31 @@ def _mark_jobs(jobs: int, units: int) -> int:
     return max(1, min(cores or 1, MAX_AUTO_JOBS)) if units > 1 else 1
 
 
-def _problem_lists(result: Any, xlsx: Path | None, split: bool, out: Path,
-                   csv: bool) -> list[Path]:
-    """Write the problem lists asked for (``--xlsx``, ``--split``) or, for several units shown
-    as text, the quick full list ``out/问题清单.csv``; their paths.
+def unit_folder(base: Path, town: str, config: Any) -> Path:
+    """The folder of unit ``town`` under data folder ``base``: ``base/town``, else the one
+    sub-folder `discover` reads as that unit (``城北街道自评材料``).
 
     Raises:
-        typer.Exit(2): a list cannot be written (the message says why).
+        typer.Exit(2): there is no such folder (the message names the folders there).
     """
+    if (base / town).is_dir():
+        return base / town
+    if base.is_dir():
+        from .units import discover
+
+        for source in discover([base], config):
+            if source.name == town:
+                return source.folder
+        raise _fail(f"{base} 中没有“{esc(town)}”的文件夹。请检查单位名称（须与名单一致），"
+                    "或运行 wenming init-templates --town 单位名称 生成模板。")
+    raise _fail(f"找不到 {esc(str(base))}。请检查路径。")
+
+
+def _problem_lists(result: Any, xlsx: Path | None, split: bool, out: Path,
+                   csv: bool) -> tuple[list[Path], str]:
+    """Write the problem lists asked for (``--xlsx``, ``--split``) or, for several units shown
+    as text, the quick full list ``out/问题清单.csv``: (their paths, '' or why one could not
+    be written)."""
     from .files import OutputError
     from .problem_list import write_problem_csv, write_problem_list, write_split
 
@@ -257,16 +274,14 @@ def _problem_lists(result: Any, xlsx: Path | None, split: bool, out: Path,
     title = "问题清单"
     try:
         if split:
-            return write_split(issues, out, names, title)
+            return write_split(issues, out, names, title), ""
         if xlsx is not None:
-            if xlsx.suffix.lower() != ".xlsx":
-                raise _fail(f"--xlsx 的文件名要以 .xlsx 结尾，例如：--xlsx 问题清单.xlsx（现在是 {xlsx.name}）。")
-            return [write_problem_list(issues, xlsx, names, title)]
+            return [write_problem_list(issues, xlsx, names, title)], ""
         if csv and issues:
-            return [write_problem_csv(issues, out / "问题清单.csv")]
+            return [write_problem_csv(issues, out / "问题清单.csv")], ""
     except OutputError as exc:
-        raise _fail(str(exc)) from exc
-    return []
+        return [], str(exc)
+    return [], ""
 
 
 def _mark(issues: list[Any], out: Any, jobs: int = 1) -> None:
@@ -357,13 +372,15 @@ def validate(
     from .units import discover
     from .validate import list_issues
 
+    if xlsx is not None and xlsx.suffix.lower() != ".xlsx":
+        raise _fail(f"--xlsx 的文件名要以 .xlsx 结尾，例如：--xlsx 问题清单.xlsx（现在是 {esc(xlsx.name)}）。")
     data_dir = resolve_data_dir(data, quiet=bool(paths))
     config = _load_config(data_dir)
     targets = list(paths or [])
-    if not targets:
-        targets = [data_dir / town] if town else [data_dir]
-    elif town:
-        targets = [p / town if (p / town).is_dir() else p for p in targets]
+    if town:
+        targets = [unit_folder(base, town, config) for base in (targets or [data_dir])]
+    elif not targets:
+        targets = [data_dir]
     for target in targets:
         if not target.exists():
             raise _fail(f"找不到 {target}。请检查路径或单位名称。")
@@ -373,8 +390,6 @@ def validate(
         raise _fail(f"在 {'、'.join(map(str, targets))} 中没有找到 Excel 工作簿（.xlsx/.xls）。")
     checklists = result.checklists
     county = len(result.units) > 1 and not detail
-    written = _problem_lists(result, xlsx, split, out,
-                             csv=county and output_format is OutputFormat.text)
     if output_format is OutputFormat.json:
         sys.stdout.write(result_json(result, checklists) + "\n")
     else:
@@ -389,8 +404,16 @@ def validate(
                 print_checklist(console, checklist)
         print_summary(console, result)
     shown = err_console if output_format is OutputFormat.json else console
+    # the lists are written after the problems are shown: a list that cannot be written (the
+    # old one open in Excel, a read-only folder) must not hide them
+    written, failure = _problem_lists(result, xlsx, split, out,
+                                      csv=county and output_format is OutputFormat.text)
     for path in written:
-        shown.print(f"完整问题清单：{path}", markup=False, highlight=False)
+        shown.print(f"完整问题清单：{esc(str(path))}")
+    if failure:
+        err_console.print(f"[red]错误：[/]问题清单没有保存：{esc(failure)}")
+        if xlsx is not None or split:
+            raise typer.Exit(EXIT_USAGE)
     if mark:
         _mark(result.report.issues, err_console if output_format is OutputFormat.json else console,
               _mark_jobs(jobs, len(result.units)))
@@ -509,10 +532,13 @@ def report(
             name = town or unit or ""
             _check_unit_name(config, name, is_town=bool(town))
             folder = data_dir / name
+            if not folder.is_dir() and data_dir.is_dir():
+                from .units import discover
+
+                # a folder read as this unit (城北街道自评材料, 城北街道 with a trailing space)
+                folder = next((s.folder for s in discover([data_dir], config) if s.name == name),
+                              folder)
             if not folder.is_dir():
-                spaced = [p.name for p in data_dir.iterdir() if p.is_dir() and p.name.strip() == name]
-                if spaced:
-                    raise _fail(f"文件夹“{spaced[0]}”的名称前后有空格，请改名为“{name}”后重试。")
                 where = "data" if sample else str(data_dir)
                 raise _fail(f"数据文件夹 {data_dir} 中没有“{name}”文件夹。可先运行："
                             f"wenming init-templates {'--town' if town else '--unit'} {name} "

@@ -143,7 +143,15 @@ def _activity_figures(unit: UnitData, config: Config, fig: Figures) -> None:
     fig.demo_held = sum(1 for a in fig.held if a.demo == "是")
     fig.served_total = sum(a.served or 0 for a in fig.held)
     fig.volunteer_turnout = sum(a.volunteers or 0 for a in fig.held)
-    fig.held_without_photos = [a for a in fig.held if not a.photos]
+    # an activity has photo evidence when one of the photos it names is in 图片资料 (a name
+    # typed for a photo that is not there is no evidence: photo-missing warns about it)
+    found: set[str] = set()
+    if any(a.photos for a in fig.held):
+        from .photos import photo_folder
+
+        found = set(photo_folder(unit.photo_dir, unit.folder).photos)
+    fig.held_without_photos = [a for a in fig.held
+                               if not any(name.lower() in found for name in a.photos or ())]
 
 
 __all__ = ["ACTIVITY_CATEGORIES", "PROJECT_TYPES", "Figures", "compute_figures", "format_rate",

@@ -21,7 +21,7 @@ from .issues import Issue
 CELLS_SHOWN = 5
 """A group shows its first cells; the rest are counted (the spreadsheet has them all)."""
 
-_MEANING_END = re.compile(r"[，。：；（(]")
+_MEANING_END = re.compile(r"[，。：；]")
 
 
 def short_meaning(code: str) -> str:
@@ -50,7 +50,7 @@ class ProblemGroup:
 
     def cells(self, limit: int = CELLS_SHOWN) -> str:
         """'队员!D7、D9、D15 等 412 处' — the first cells, the sheet named once."""
-        refs = [i.cell for i in self.issues if i.cell]
+        refs = list(dict.fromkeys(i.cell for i in self.issues if i.cell))  # a cell once
         if not refs:
             return ""
         shown = "、".join(refs[:limit])
@@ -94,11 +94,15 @@ class UnitProblems:
         """The ``n`` commonest problems: '身份证号存成了数字 412、…'."""
         counts: dict[str, int] = {}
         for group in self.groups:
+            if group.code == "workbook-missing":
+                continue  # said first, as 缺N张表
             if group.severity == "错误" or not self.errors:
                 key = short_meaning(group.code)
                 counts[key] = counts.get(key, 0) + len(group.issues)
         ranked = sorted(counts.items(), key=lambda item: -item[1])[:n]
-        return "；".join(f"{text} {count}" for text, count in ranked) or "—"
+        missing = sum(len(g.issues) for g in self.groups if g.code == "workbook-missing")
+        lead = [f"缺{missing}张表"] if missing else []
+        return "；".join(lead + [f"{text} {count}" for text, count in ranked]) or "—"
 
 
 def unit_problems(issues: Iterable[Issue], units: list[str],
@@ -141,7 +145,7 @@ def summary_rows(entries: list[UnitProblems]) -> list[tuple[str, str, str, str, 
     rows = []
     for e in entries:
         five = "/".join(map(str, e.checklist)) if e.checklist else "—"
-        state = "有文件打不开" if e.unreadable else e.top()
+        state = "有表格无法读取；" + e.top() if e.unreadable else e.top()
         rows.append((e.unit, str(e.errors), str(e.warnings), state if (e.errors or e.warnings)
                      else "没有问题", five))
     return rows
