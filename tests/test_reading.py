@@ -270,7 +270,8 @@ def test_dates_as_people_type_them(tmp_path: Path, config: Config) -> None:
     held = [a.held_on for a in result.units[0].activities]
     assert held == [None, date(2022, 3, 18), date(2022, 7, 14), date(2022, 1, 20), date(2022, 3, 5)]
     assert found(result) == {("date-number", "活动!G3"), ("date-time-dropped", "活动!G6"),
-                             ("date-year-assumed", "活动!G7")}
+                             ("date-year-assumed", "活动!G7"),
+                             ("date-outside-period", "活动!G5")}  # 7月14日: not in 上半年
     [number] = by_code(result, "date-number")
     assert number.message == "单元格是数字 3.5，不是日期"
     assert not by_code(result, "activity-date-missing")  # the cell already has its error

@@ -356,3 +356,12 @@ def test_the_code_registry_decides_the_severity() -> None:
     for severity in ("错误", "警告"):  # the one code whose severity depends on the column
         kept = Issue("f.xlsx", "队员", "A3", 3, "A", "", "formula-no-value", severity, "m", "h")
         assert kept.severity == severity
+
+
+def test_counts_that_are_phone_numbers_and_activities_after_the_period(
+        make_book: MakeBook, unit_dir: Path, config: Config) -> None:
+    act = {"name": "宣讲", "category": "宣传宣讲党的政策", "plan_time": "2022年7月",
+           "held_on": "2022-7-14", "status": "已开展", "served": 13891612345}
+    make_book("activities", {"活动": [act]})
+    found = codes_at(run(unit_dir, config))
+    assert found == {("number-invalid", "活动!K3"), ("date-outside-period", "活动!G3")}

@@ -507,7 +507,16 @@ def parse_number(raw: object, integer: bool = False) -> Parsed[float]:
         return None, [Problem("number-invalid", ERROR, f"“{clean_text(raw)[:30]}”不是有效数字", hint)]
     if integer and value != int(value):
         return None, [Problem("number-invalid", ERROR, f"“{clean_text(raw)}”应为整数", hint)]
+    if value >= IMPLAUSIBLE_COUNT:
+        return None, [Problem("number-invalid", ERROR,
+                              f"“{clean_text(raw)[:20]}”大得不合理（像是电话号码或身份证号填错了列）",
+                              "人次、人数、面积等请填写实际数字；请核对是否填到了相邻的列。")]
     return value, []
+
+
+IMPLAUSIBLE_COUNT = 10_000_000
+"""No activity serves, no project benefits and no site measures ten million (人次, 人, 平方米):
+such a number is a telephone or ID number typed into the wrong column."""
 
 
 _ITEM_CODE = re.compile(r"^([0-9]+)\s*[.．。、,，\-—－_]\s*([0-9]+)$")

@@ -187,6 +187,12 @@ def _activity_checks(unit: UnitData, config: Config) -> Iterable[Issue]:
             yield at(unit, act, "held_on", "date-out-of-year", WARNING,
                      f"实际开展日期 {act.held_on:%Y-%m-%d} 不在 {config.year} 年",
                      "请核对年份是否录错。")
+        elif act.held_on is not None and act.status == "已开展" and not (
+                config.period_start <= act.held_on <= config.period_end):
+            yield at(unit, act, "held_on", "date-outside-period", WARNING,
+                     f"实际开展日期 {act.held_on:%Y-%m-%d} 不在报告期（{config.period_start:%Y-%m-%d}至"
+                     f"{config.period_end:%Y-%m-%d}）内，这场活动不计入本期的活动场次和服务人次",
+                     "如果日期录错了请改正；确是报告期以外开展的活动可以不管。")
         if act.plan_time is not None and act.plan_time.year != config.year:
             yield at(unit, act, "plan_time", "date-out-of-year", WARNING,
                      f"计划时间 {act.plan_time} 不在 {config.year} 年", "请核对年份是否录错。")

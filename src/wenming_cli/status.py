@@ -137,7 +137,7 @@ def write_status_xlsx(statuses: list[UnitStatus], config: Config, target: Path,
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
 
-    from .privacy import mask_phone
+    from .privacy import mask_phone, redact
     from .render.county import print_setup
 
     def shown(phone: str) -> str:  # landlines are office numbers; mobiles are personal data
@@ -158,7 +158,8 @@ def write_status_xlsx(statuses: list[UnitStatus], config: Config, target: Path,
         cell.fill = PatternFill("solid", fgColor="D9E1F2")
     for s in statuses:
         append_row(ws, [
-            s.name, s.kind, s.state, s.contact, shown(s.phone), "、".join(s.workbooks),
+            s.name, s.kind, s.state, redact(s.contact) if mask else s.contact, shown(s.phone),
+            "、".join(s.workbooks),
             s.last_modified.strftime("%Y-%m-%d %H:%M") if s.last_modified else "",
             s.errors if s.present else "", s.warnings if s.present else "",
             {True: "按时", False: "逾期", None: ""}[s.on_time],

@@ -41,7 +41,7 @@ class UnitInfo(SheetRow):
             help="报告末尾署名的单位全称"),
     ] = None
     report_date: Annotated[
-        date | None, Col("报告日期", "date", example="2022-7-14", help="留空则用生成当天的日期")
+        date | None, Col("报告日期", "date", example="2022-7-14", help="留空则用县里配置的报告日期（不是生成当天）")
     ] = None
 
 
