@@ -181,3 +181,15 @@ def test_town_finds_its_folder_or_says_it_is_missing(county: Path, tmp_path: Pat
     assert payload["units"] == ["城北街道"]
     missing = runner.invoke(app, ["validate", str(county), "--town", "城西街道"])
     assert missing.exit_code == 2 and "没有“城西街道”的文件夹" in missing.output
+
+
+def test_folders_not_on_the_list(county: Path, tmp_path: Path) -> None:
+    roster(county / "城东街道", [{}], offset=30)  # no such unit in 西乡县
+    status = runner.invoke(app, ["status", "--data", str(county)])
+    assert "应报 51 个" in status.stdout
+    result = runner.invoke(app, ["report", "--all", "--data", str(county), "--out",
+                                 str(tmp_path / "out")])
+    assert "失败 1 个" in result.stdout
+    assert "城东街道" in result.stdout and "不在县" in "".join(
+        ch for ch in result.stdout if ch not in " │\n")
+    assert not (tmp_path / "out" / "城东街道").exists()

@@ -645,3 +645,17 @@ def test_habits_in_the_template_and_without(tmp_path: Path, config: Config, writ
     skipped = dict(next(line for line in result.units[0].reading if line.model == "队员").skipped)
     assert {k: v for k, v in skipped.items() if k != "示例行"} == {
         "合计行": 1, "签名注释行": 1, "标题行": 1, "重复表头": 1, "只有序号的空行": 2, "空行": 1}
+
+
+def test_a_roster_split_over_sheets_is_capped_as_a_whole(tmp_path: Path, config: Config) -> None:
+    """The guard refuses a sheet over 15,000 rows; split over two sheets the same rows are
+    refused too (the memory budget of a report is per unit, not per sheet)."""
+    folder = unit(tmp_path)
+    rows = [record(Volunteer, name=f"人{i}") for i in range(8000)]
+    write_sheets(folder / ROSTER.file_name, {"队伍": [headers(Team), *rows_of(Team, TEAMS)],
+                                             "队员": [headers(Volunteer), *rows],
+                                             "队员（二）": [headers(Volunteer), *rows]})
+    result = run(folder, config)
+    [issue] = by_code(result, "sheet-too-many-rows")
+    assert issue.sheet == "队员、队员（二）" and "合计 16,000 行" in issue.message
+    assert result.units[0].volunteers == [] and result.report.unreadable

@@ -236,7 +236,8 @@ def print_status(console: Console, statuses: list[UnitStatus], config: Config) -
     from .status import PHONE_STATES
 
     todo = [s for s in statuses if s.state in PHONE_STATES]
-    console.print(f"应报 {len(statuses)} 个，已报 {sum(s.present and s.filled for s in statuses)} 个；"
+    expected = [s for s in statuses if s.kind != "名单外"]  # folders not on the list are extra
+    console.print(f"应报 {len(expected)} 个，已报 {sum(s.present and s.filled for s in expected)} 个；"
                   f"需要电话联系 {len(todo)} 个。")
 
 

@@ -34,6 +34,7 @@ from typing import Any
 
 from .cells import clean_text, normalise_key
 from .guard import (
+    MAX_SHEET_ROWS,
     SheetScan,
     UnreadableFile,
     broken_file,
@@ -573,11 +574,12 @@ def read_workbook(path: Path, shown: str | None = None) -> WorkbookData | None:
                 f"没有名为“{model.sheet_name}”的工作表，已按表头把“{'”“'.join(names)}”当作"
                 f"“{model.sheet_name}”读取", f"建议把工作表“{names[0]}”改名为“{model.sheet_name}”。"))
         own = any(_named_like(n, model) for n in names)
+        read: list[SheetData] = []
         for name in names:
             sheet = _read_sheet(book, model, name, data.issues)
             if sheet is None:
                 continue
-            data.sheets.setdefault(model.sheet_name, []).append(sheet)
+            read.append(sheet)
             if own and not _named_like(name, model):
                 data.issues.append(Issue(
                     shown, name, "", 0, "", "", "sheet-added", WARNING,
@@ -585,6 +587,19 @@ def read_workbook(path: Path, shown: str | None = None) -> WorkbookData | None:
                     f"（{len(sheet.rows)} {model.counted_as}）",
                     f"如果这张表不该计入（如已退出人员、往年名单），请把它移出本文件；"
                     f"如果该计入，建议改名为“{model.sheet_name}（二）”。"))
+        total = sum(len(sheet.rows) for sheet in read)
+        if len(read) > 1 and total > MAX_SHEET_ROWS:
+            # the guard caps each sheet; a unit's records of one kind are capped together, so
+            # that splitting a roster over sheets cannot take a report past its memory budget
+            data.issues.append(Issue(
+                shown, "、".join(sheet.sheet_name for sheet in read), "", 0, "", "",
+                "sheet-too-many-rows", ERROR,
+                f"“{model.sheet_name}”的 {len(read)} 个工作表合计 {total:,} 行，远超一个单位的数据量"
+                f"（最多 {MAX_SHEET_ROWS:,} 行），不读取",
+                "多半是误填或重复粘贴的行：请删掉多余的行、重复的工作表后再保存。"))
+            continue
+        if read:
+            data.sheets[model.sheet_name] = read
     return data
 
 

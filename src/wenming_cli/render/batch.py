@@ -48,6 +48,9 @@ def render_source(source: UnitSource, config: Config, out: Path, mask: bool,
             names = "、".join(sorted({Path(i.file).name for i in report.unreadable}))
             return Outcome(source.name, failure=f"{names} 无法读取，请先运行 wenming validate 处理",
                            issues=found)
+        if unit.kind == "unknown":
+            return Outcome(source.name, failure=f"“{source.name}”不在县里的填报单位名单中，没有生成文档"
+                           "（请把文件夹改成单位全称，或在 wenming.toml 的名单中加上它）", issues=found)
         if set(unit.files) <= unit.empty:
             from ..checks import UNIT_EMPTY
 
