@@ -371,7 +371,8 @@ def _non_blank_below(path: Path, sheet: str, header_row: int) -> int:
 
 def assert_accounted(folder: Path, config: Config) -> int:
     """Every non-blank row below a table's header is a record or a counted skip."""
-    from wenming_cli.read import SKIP_BLANK, read_workbook
+    from wenming_cli.read import read_workbook
+    from wenming_cli.rows import SKIP_BLANK
 
     checked = 0
     for path in sorted(folder.glob("*.xlsx")):

@@ -30,15 +30,8 @@ from .issues import (
     file_issue,
     stamp_unit,
 )
-from .read import (
-    SKIP_REASONS,
-    SheetData,
-    SheetSummary,
-    WorkbookData,
-    block_team,
-    is_formula_cell,
-    read_workbook,
-)
+from .read import SheetSummary, WorkbookData, is_formula_cell, read_workbook
+from .rows import SKIP_REASONS, SheetData, block_team
 from .schema import WORKBOOKS, Col, SheetRow
 from .units import UnitData, UnitSource, new_unit
 

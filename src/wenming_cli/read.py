@@ -13,10 +13,8 @@ A sheet is read as a model only when the match is clear; every sheet of a model 
 roster split over 队员 and 队员（二） is one roster); a sheet that is another kind's or no
 kind's is named in a warning, never dropped silently.
 
-Inside a table (`classify_rows`), rows that are not records are recognised and counted, never
-read as records: blank rows, the template's 示例 row, footer rows (合计/共计/小计/总计 with any
-spacing, 填表人/审核人/制表/注：…), block title rows (one value, or one merged cell, inside a
-table — a roster pasted team by team) and repeated header rows.
+Header rows are matched in `headers`; the rows inside a table are sorted into records and counted
+skips in `rows`.
 
 Formulas: calamine returns a formula's cached value; a formula saved without one (files written
 by scripts, never by Excel/WPS) reads as blank, so such cells get ``formula-no-value``.
@@ -24,11 +22,7 @@ by scripts, never by Excel/WPS) reads as blank, so such cells get ``formula-no-v
 
 from __future__ import annotations
 
-import re
-from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -43,106 +37,31 @@ from .guard import (
     sheet_too_large,
     truncated_file,
 )
+from .headers import (
+    CLEAR_MARGIN,
+    DEEP_HEADER_ROWS,
+    FORM_SEARCH_ROWS,
+    HEADER_SEARCH_ROWS,
+    MIN_TABLE_SCORE,
+    NAME_BONUS,
+    Match,
+    all_indexes,
+    header_key,
+    header_keys,
+    match_model,
+    table_match,
+)
 from .issues import ERROR, WARNING, Issue, column_letter
+from .rows import SKIP_EXAMPLE, SheetData, classify_rows
 from .schema import BY_KIND, MARKER_SHEET, WORKBOOKS, Col, SheetRow, WorkbookSpec
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
-HEADER_SEARCH_ROWS = 30
-"""The header row is looked for in the first 30 rows (title and note lines may sit above it)."""
-DEEP_HEADER_ROWS = 300
-"""Further down than `HEADER_SEARCH_ROWS`, a header is only looked for to say where it is."""
-FORM_SEARCH_ROWS = 60
-FORM_SEARCH_COLUMNS = 8
 MARKED_SUFFIX = "_问题标注"
 """Stem suffix of the highlighted copies written by ``validate --mark`` (never read back)."""
 FORMULA_ISSUES_PER_SHEET = 20
 """At most this many ``formula-no-value`` issues per sheet; the rest are counted in one more."""
 NOT_DATA_SHEETS = frozenset({MARKER_SHEET, "填表说明"})
 """Sheets of our own templates that hold no records."""
-
-_EDGE_MARKS = re.compile(r"^[*＊※]+|(（必填）|\(必填\)|[*＊※])+$")
-
-
-# ---------------------------------------------------------------- what was read
-
-
-SKIP_BLANK = "空行"
-SKIP_EXAMPLE = "示例行"
-SKIP_FOOTER = "合计行"
-SKIP_SIGNATURE = "签名注释行"
-SKIP_TITLE = "标题行"
-SKIP_HEADER = "重复表头"
-SKIP_NUMBERED = "只有序号的空行"
-SKIP_REASONS = (SKIP_FOOTER, SKIP_SIGNATURE, SKIP_TITLE, SKIP_HEADER, SKIP_EXAMPLE, SKIP_NUMBERED,
-                SKIP_BLANK)
-"""Why a row inside a table is not a record, in the order the reading summary lists them."""
-
-
-@dataclass
-class Block:
-    """A block title row inside a table (``城北街道党员志愿服务队（49人）``) and the data rows
-    under it, up to the next block title."""
-
-    row: int
-    title: str
-    rows: list[int] = field(default_factory=list)
-
-
-@dataclass
-class FooterClaim:
-    """A number a footer row states: a count of records (``共计：300人``) or the total of one
-    numeric column (``合计 … 1200`` under 服务群众)."""
-
-    row: int
-    cell: str
-    value: float
-    field: str = ""
-    """The numeric field it totals; '' for a count of records."""
-    segment: int = 0
-    """Records since the previous block title or totals row (a 小计 counts only those)."""
-
-
-@dataclass
-class SheetData:
-    """The data rows of one sheet.
-
-    Attributes:
-        model: the sheet model the sheet was read as.
-        header_row: Excel row of the header (tables), 0 for form sheets.
-        columns: field name → 0-based column index of the found columns (form sheets: index into
-            the one synthetic row of values).
-        rows: (Excel row number, cell values) for every record row.
-        form_cells: form sheets only: field name → (Excel row, 0-based column) of its value.
-        formula_cells: (Excel row, 0-based column) of formulas saved without a value; they read
-            as blank, and already carry a ``formula-no-value`` issue.
-        name: the sheet's real name in the file.
-        skipped: reason (one of `SKIP_REASONS`) → rows inside the table that are not records.
-        above_header: non-blank rows above the header (titles, notes).
-        blocks: block title rows inside the table.
-        claims: numbers stated by footer rows.
-        implied: field → value for a column that is absent but implied by another one (a roster
-            exported from the national volunteer system has 志愿者编号: everyone is registered).
-    """
-
-    model: type[SheetRow]
-    header_row: int
-    columns: dict[str, int]
-    rows: list[tuple[int, list[object]]]
-    form_cells: dict[str, tuple[int, int]] = field(default_factory=dict)
-    formula_cells: set[tuple[int, int]] = field(default_factory=set)
-    name: str = ""
-    skipped: Counter[str] = field(default_factory=Counter)
-    above_header: int = 0
-    blocks: list[Block] = field(default_factory=list)
-    claims: list[FooterClaim] = field(default_factory=list)
-    implied: dict[str, object] = field(default_factory=dict)
-    edited_examples: list[int] = field(default_factory=list)
-    """Rows marked 示例 whose values were changed: read as records, with a warning."""
-
-    @property
-    def sheet_name(self) -> str:
-        """The name to show the user: the real sheet name."""
-        return self.name or self.model.sheet_name
 
 
 @dataclass
@@ -195,167 +114,12 @@ class SheetSummary:
         return {"file": self.file, "sheet": self.sheet, "model": self.model,
                 "records": self.records, "skipped": dict(self.skipped)}
 
-
-def header_key(text: object) -> str:
-    """Normalised header: no spaces (any width), full-width brackets, no （必填） and no leading or
-    trailing ``*``/``＊``/``※``."""
-    if type(text) is str:
-        return _header_key(text) if len(text) <= MAX_HEADER_LENGTH else text
-    return _EDGE_MARKS.sub("", normalise_key(clean_text(text)))
-
-
-MAX_HEADER_LENGTH = 40
-"""Longer cell texts are never headers (the longest, 是否在全国志愿服务信息系统注册（必填）, has 21)."""
-
-
-@lru_cache(maxsize=4096)
-def _header_key(text: str) -> str:
-    # the header search looks at the first 30 rows of every sheet for every model: the same
-    # texts over and over (205,000 calls for the benchmark county, 1.2 s uncached)
-    key = _base_key(text)
-    if key not in _known_keys():
-        bare = _HEADER_NOTE.sub("", key)  # 性别（男/女）, 公民身份号码(18位), 是否注册(是/否)
-        if bare != key and bare in _known_keys():
-            return bare
-    return key
-
-
-def _base_key(text: object) -> str:
-    return _EDGE_MARKS.sub("", normalise_key(clean_text(text)))
-
-
-_HEADER_NOTE = re.compile(r"（[^（）]*）$")
-
-
-@cache
-def _known_keys() -> frozenset[str]:
-    return frozenset(key for index in _all_indexes().values() for key in index.fields)
-
-
 def is_skipped_file(path: Path) -> bool:
     """Never read: Office lock files (``~$…``), hidden files, and the highlighted copies
     ``…_问题标注.xlsx``/``.xlsm`` that ``validate --mark`` writes next to the originals."""
     if path.name.startswith(("~$", ".")):
         return True
     return path.stem.endswith(MARKED_SUFFIX) and path.suffix.lower() in (".xlsx", ".xlsm")
-
-
-# ---------------------------------------------------------------- header evidence
-
-GENERIC_HEADERS = frozenset({"序号", "备注", "编号"})
-"""Headers every table has: they say nothing about which table it is."""
-MIN_TABLE_SCORE = 3.0
-"""A header row must score at least this (e.g. one distinctive header and two shared ones)."""
-CLEAR_MARGIN = 1.5
-"""The best model must score this many times the next different one to be taken."""
-NAME_BONUS = 3.0
-"""Evidence from a sheet named like the model (队员, 队员（二）) or a file named like the kind."""
-
-
-@dataclass(frozen=True)
-class _Index:
-    """A model's header keys: key → field, and each key's weight as evidence."""
-
-    fields: dict[str, str]
-    weights: dict[str, float]
-    extra: dict[str, float]
-    """Headers that are not columns of the model but point to it (志愿者编号 → 队员)."""
-
-
-@cache
-def _all_indexes() -> dict[type[SheetRow], _Index]:
-    """`_Index` of every model: a key found in one model weighs 3, in two 1, in more 0.5;
-    `GENERIC_HEADERS` 0.2."""
-    keys: dict[type[SheetRow], dict[str, str]] = {}
-    for spec in WORKBOOKS:
-        for model in spec.sheets:
-            found: dict[str, str] = {}
-            for name, col in model.columns():
-                for text in (col.header, *col.synonyms):
-                    found.setdefault(_base_key(text), name)
-            keys[model] = found
-    share = Counter(key for found in keys.values() for key in found)
-    out: dict[type[SheetRow], _Index] = {}
-    for model, found in keys.items():
-        weights = {key: 0.2 if key in GENERIC_HEADERS else
-                   3.0 if share[key] == 1 else 1.0 if share[key] == 2 else 0.5 for key in found}
-        extra = {_base_key(text): 3.0 for text in model.implied_by_headers()}
-        out[model] = _Index(found, weights, extra)
-    return out
-
-
-@dataclass
-class _Match:
-    """How well one sheet matches one model."""
-
-    model: type[SheetRow]
-    score: float
-    header: int = -1
-    """0-based header row (tables); for forms the 0-based label column."""
-    columns: dict[str, int] = field(default_factory=dict)
-    decided: tuple[str, ...] = ()
-    """The header texts that matched, most telling first (for messages)."""
-    extra: tuple[str, ...] = ()
-
-
-def header_keys(rows: list[list[object]], limit: int) -> list[list[str]]:
-    """`header_key` of every short text cell of the first ``limit`` rows ('' elsewhere): what
-    the header search of every model looks at, computed once per sheet."""
-    return [[_header_key(v) if type(v) is str and v and len(v) <= MAX_HEADER_LENGTH else ""
-             for v in row] for row in rows[:limit]]
-
-
-def _table_match(keys: list[list[str]], model: type[SheetRow]) -> _Match:
-    """The best header row of ``model`` among the rows of ``keys`` (`header_keys`)."""
-    index = _all_indexes()[model]
-    fields, weights, extras = index.fields, index.weights, index.extra
-    best = _Match(model, 0.0)
-    for r, row in enumerate(keys):
-        found: dict[str, int] = {}
-        texts: list[tuple[float, str]] = []
-        extra: list[str] = []
-        score = 0.0
-        for c, key in enumerate(row):
-            if not key:
-                continue
-            name = fields.get(key)
-            if name is not None and name not in found:
-                found[name] = c
-                weight = weights[key]
-                score += weight
-                texts.append((weight, key))
-            elif key in extras:
-                score += extras[key]
-                extra.append(key)
-        if len(found) >= 2 and score > best.score:
-            decided = tuple(text for _, text in sorted(texts, key=lambda t: -t[0]))
-            best = _Match(model, score, r, found, decided, tuple(extra))
-    return best
-
-
-def _form_match(keys: list[list[str]], model: type[SheetRow]) -> _Match:
-    """The column holding most of ``model``'s 项目 labels (the 项目 | 内容 pair may sit anywhere:
-    behind an index column written by pandas, after an extra column, under a title)."""
-    fields = _all_indexes()[model].fields
-    per_column: dict[int, dict[str, int]] = {}
-    for r, row in enumerate(keys[:FORM_SEARCH_ROWS]):
-        for c, key in enumerate(row[:FORM_SEARCH_COLUMNS]):
-            name = fields.get(key) if key else None
-            if name is not None:
-                per_column.setdefault(c, {}).setdefault(name, r)
-    if not per_column:
-        return _Match(model, 0.0)
-    column, found = max(per_column.items(), key=lambda item: (len(item[1]), -item[0]))
-    if len(found) < 2:
-        return _Match(model, 0.0)
-    decided = tuple(model.column(name).header for name in found)
-    return _Match(model, 2.0 * len(found), column, found, decided)
-
-
-def _match(keys: list[list[str]], model: type[SheetRow]) -> _Match:
-    if model.layout == "form":
-        return _form_match(keys, model)
-    return _table_match(keys[:HEADER_SEARCH_ROWS], model)
 
 
 # ---------------------------------------------------------------- open and read sheets
@@ -471,7 +235,7 @@ def _named_like(sheet: str, model: type[SheetRow]) -> bool:
     return normalise_key(sheet).startswith(model.sheet_name)
 
 
-def _evidence(sheet: str, model: type[SheetRow], match: _Match) -> float:
+def _evidence(sheet: str, model: type[SheetRow], match: Match) -> float:
     if match.score <= 0:
         return 0.0
     return match.score + (NAME_BONUS if _named_like(sheet, model) else 0.0)
@@ -486,9 +250,9 @@ class _Candidates:
     """Every model's match on one sheet, best first."""
 
     sheet: str
-    matches: list[tuple[float, _Match]]
+    matches: list[tuple[float, Match]]
 
-    def best(self, models: tuple[type[SheetRow], ...] | None = None) -> tuple[float, _Match] | None:
+    def best(self, models: tuple[type[SheetRow], ...] | None = None) -> tuple[float, Match] | None:
         for value, match in self.matches:
             if models is None or match.model in models:
                 return value, match
@@ -497,10 +261,10 @@ class _Candidates:
 
 def _candidates(book: _Book, sheet: str) -> _Candidates:
     keys = book.header_keys(sheet)
-    found: list[tuple[float, _Match]] = []
+    found: list[tuple[float, Match]] = []
     for spec in WORKBOOKS:
         for model in spec.sheets:
-            match = _match(keys, model)
+            match = match_model(keys, model)
             if match.score >= (MIN_TABLE_SCORE if model.layout == "table" else 4.0):
                 found.append((_evidence(sheet, model, match), match))
     found.sort(key=lambda item: -item[0])
@@ -647,7 +411,7 @@ def _quote(texts: tuple[str, ...]) -> str:
     return "“" + "”“".join(texts[:3]) + "”"
 
 
-def _other_kind(shown: str, sheet: str, match: _Match) -> Issue:
+def _other_kind(shown: str, sheet: str, match: Match) -> Issue:
     spec = _spec_of(match.model)
     return Issue(shown, sheet, "", 0, "", "", "sheet-other-kind", WARNING,
                  f"工作表“{sheet}”看起来是《{spec.title}》的“{match.model.sheet_name}”"
@@ -670,7 +434,7 @@ def _absent(book: _Book, model: type[SheetRow], sheets: list[str]) -> Issue:
                      f"请从模板中复制“{name}”工作表，或把对应的工作表改名为“{name}”。")
     rows = _sheet_rows(book, same)
     if model.layout == "table":
-        deep = _table_match(header_keys(rows, DEEP_HEADER_ROWS), model)
+        deep = table_match(header_keys(rows, DEEP_HEADER_ROWS), model)
         if deep.header >= HEADER_SEARCH_ROWS:
             return Issue(shown, same, f"A{deep.header + 1}", deep.header + 1, "A", "",
                          "header-not-found", ERROR,
@@ -690,7 +454,7 @@ def _read_sheet(book: _Book, model: type[SheetRow], sheet_name: str,
     shown = book.shown
     scan = book.scans.get(sheet_name, SheetScan())
     rows = _sheet_rows(book, sheet_name)
-    match = _match(book.header_keys(sheet_name), model)
+    match = match_model(book.header_keys(sheet_name), model)
     if match.score <= 0 or (model.layout == "table" and match.header < 0):
         issues.append(_absent(book, model, [sheet_name]))
         return None
@@ -732,15 +496,15 @@ def _read_sheet(book: _Book, model: type[SheetRow], sheet_name: str,
 
 
 def _column_issues(shown: str, sheet: str, rows: list[list[object]], model: type[SheetRow],
-                   match: _Match, data: SheetData) -> list[Issue]:
+                   match: Match, data: SheetData) -> list[Issue]:
     """Header cells that are not read: a column of the model written twice (two rosters side by
     side: error, the right one is not read) and a header that is not a column of the model but
     has data under it (warning: its values are not read)."""
     from difflib import get_close_matches
 
     header = rows[match.header]
-    fields = _all_indexes()[model].fields
-    extras = _all_indexes()[model].extra
+    fields = all_indexes()[model].fields
+    extras = all_indexes()[model].extra
     known = [col.header for _, col in model.columns()]
     twice: list[tuple[int, str]] = []
     unknown: list[tuple[int, str]] = []
@@ -781,240 +545,10 @@ def _missing_column(shown: str, sheet: str, header_row: int, col: Col) -> Issue:
         f"请在第 {header_row} 行表头中加上“{col.header}”列（可从模板复制）。",
     )
 
-
-# ---------------------------------------------------------------- rows inside a table
-
-FOOTER_TOTALS = ("合计", "总计", "共计", "小计", "累计", "总数", "总人数", "人数合计", "人数")
-"""Words of a totals row: ``合　计``, ``共计：300人``, ``本页小计：6人``, ``【合计】`` (see `_footer_kind`)."""
-FOOTER_SIGNATURES = ("填表人", "填报人", "制表人", "制表", "审核人", "审核", "单位负责人", "负责人签字",
-                     "主要负责人", "填表日期", "填报日期", "制表日期", "报送日期", "联系人", "盖章",
-                     "单位盖章", "签字")
-"""… of a signature line under a table, followed by a colon (``填表人：张三　审核人：李四``)."""
-FOOTER_NOTES = ("注", "说明", "备注", "附注")
-"""… of a note line, followed by a colon (``注：本表不含已退出人员``)."""
-_TOTAL = re.compile(r"^[【\[（(]?(?:本页|以上|全部|本表|全表)?(?:" + "|".join(
-    sorted(FOOTER_TOTALS, key=len, reverse=True)) + r")[】\]）)]?")
-_TOTAL_REST = re.compile(r"[0-9.,，:：;；。、（）()\[\]【】人名支场次个项元小时数量合计为共]*")
-_SIGNATURE = re.compile(r"^[（(]?(?:" + "|".join(sorted(FOOTER_SIGNATURES, key=len, reverse=True))
-                        + r")(?:[:：]|[)）]?$)")
-_NOTE = re.compile(r"^[（(]?(?:" + "|".join(FOOTER_NOTES) + r")[0-9一二三四五六七八九十]*[:：]")
-_ENGLISH_TOTAL = re.compile(r"^(total|sum|subtotal)\b", re.IGNORECASE)
-_COUNT = re.compile(r"([0-9]+)\s*(人|名|支|场|次|个|项)(?!次)")
-_TITLE_COUNT = re.compile(r"[（(]\s*[0-9]+\s*(人|名)?\s*[)）]\s*$")
-_TITLE_TAIL = re.compile(r"[（(][^）)]{1,6}[)）]$")
-"""'…名单（续）', '…（二）': a bracketed tail no person's name has."""
-
-
-_FOOTER_STARTS = frozenset(
-    {word[0] for word in FOOTER_TOTALS + FOOTER_SIGNATURES + FOOTER_NOTES} | set("【[（(本以全TtSs"))
-
-
-def _compact(text: str) -> str:
-    """Text without any white space (full-width included) or colons' spacing."""
-    return "".join(text.split())
-
-
-def _footer_kind(lead: str) -> str:
-    """SKIP_FOOTER, SKIP_SIGNATURE or '' for the leading text of a row.
-
-    A totals row is its word and nothing but numbers, units and punctuation after it (so that an
-    activity called 共计划生育政策宣讲 or 累计服务时长表彰会 stays an activity); a signature or note
-    needs its colon (审核通过的志愿者培训 is a record).
-    """
-    text = _compact(lead)
-    match = _TOTAL.match(text)
-    if match and _TOTAL_REST.fullmatch(text[match.end():]):
-        return SKIP_FOOTER
-    if _ENGLISH_TOTAL.match(text):
-        return SKIP_FOOTER
-    if _SIGNATURE.match(text) or _NOTE.match(text):
-        return SKIP_SIGNATURE
-    return ""
-
-
-def block_team(title: str) -> str:
-    """The team name a block title names: ``城北街道党员志愿服务队（49人）`` → the name."""
-    return _TITLE_COUNT.sub("", _compact(title)).rstrip("：:")
-
-
-def classify_rows(rows: list[list[object]], model: type[SheetRow], header: int,
-                  columns: dict[str, int], merged: set[int] | frozenset[int] = frozenset()
-                  ) -> SheetData:
-    """The records of a table sheet whose header is 0-based row ``header``, and an account of
-    every other row below it (see the module docstring).
-
-    Invariant (tested): every non-blank row below the header is a record or counted in
-    ``skipped``; blank rows are counted up to the last non-blank one.
-    """
-    index = _all_indexes()[model]
-    head = {c: key for c, value in enumerate(rows[header]) if type(value) is str
-                   and (key := header_key(value)) in index.fields}
-    numeric = {c: name for name, c in columns.items()
-               if model.column(name).kind in ("int", "number")}
-    seq_col = columns.get("seq", -1)
-    starts = frozenset({key[0] for key in head.values()} | set("*＊※"))
-    data = SheetData(model, header + 1, dict(columns), [])
-    data.above_header = sum(1 for row in rows[:header] if _first_filled(row) is not None)
-    blanks = 0
-    block: Block | None = None
-    examples = {c: _example_text(model.column(name).example) for name, c in columns.items()
-                if name != "seq" and model.column(name).example not in (None, "")}
-    segment = 0  # records since the last block title or totals row (what a 小计 counts)
-    for r in range(header + 1, len(rows)):
-        values = rows[r]
-        reason = _row_kind(values, r in merged, head, starts, seq_col)
-        if reason == SKIP_EXAMPLE and not _is_template_example(values, examples):
-            data.edited_examples.append(r + 1)  # data typed over the example: a record
-            reason = None
-        if reason is None:
-            segment += 1
-            data.skipped[SKIP_BLANK] += blanks
-            blanks = 0
-            data.rows.append((r + 1, values))
-            if block is not None:
-                block.rows.append(r + 1)
-            continue
-        if reason == SKIP_BLANK:
-            blanks += 1
-            continue
-        data.skipped[SKIP_BLANK] += blanks
-        blanks = 0
-        data.skipped[reason] += 1
-        if reason == SKIP_TITLE:
-            block = Block(r + 1, _first_text(values))
-            data.blocks.append(block)
-            segment = 0
-        elif reason == SKIP_FOOTER:
-            data.claims.extend(_claims(r + 1, values, numeric, seq_col, segment))
-            block = None
-            segment = 0
-        elif reason == SKIP_HEADER:
-            block = block if block is not None and not block.rows else None
-    return data
-
-
-def _first_filled(values: list[object]) -> object | None:
-    for value in values:
-        if value is not None and value != "" and (type(value) is not str or value.strip()):
-            return value
-    return None
-
-
-def _first_text(values: list[object]) -> str:
-    """The first text of a row that is not a 序号 ('一', '（一）')."""
-    return next((clean_text(v) for v in values if type(v) is str and v.strip()
-                 and not _seq_like(v)), "")
-
-
-_SEQ_LIKE = re.compile(r"^[（(]?[0-9一二三四五六七八九十]+[)）、.．]?$")
-
-
-def _seq_like(value: object) -> bool:
-    """1, '1', '一', '（一）', '3、' — what a 序号 cell holds, on a record or a block title."""
-    if type(value) in (int, float):
-        return True
-    return type(value) is str and bool(_SEQ_LIKE.match(value.strip()))
-
-
-def _row_kind(values: list[object], merged_across: bool, header_keys: dict[int, str],
-              header_starts: frozenset[str], seq_col: int) -> str | None:
-    """Why a row below the header is not a record (one of `SKIP_REASONS`), None for a record.
-
-    Cheap for the usual record (a 序号 number, a name, a third value): three cells looked at.
-    A row with a single value is a block title only when the value is merged across columns,
-    states a count (``（49人）``) or a bracketed tail (``（续）``), or stands alone in the 序号
-    column; otherwise it is a half-filled record and gets its required-missing errors.
-    """
-    if not merged_across and len(values) > 2:
-        first, second, third = values[0], values[1], values[2]
-        if (type(first) is float or type(first) is int) and type(second) is str and second \
-                and third is not None and third != "":
-            start = second.lstrip()[:1]
-            if start and start not in _FOOTER_STARTS and start not in header_starts:
-                return None
-    filled: list[tuple[int, object]] = []
-    seen: set[object] = set()
-    for c, value in enumerate(values):
-        if value is None or value == "" or (type(value) is str and not value.strip()):
-            continue
-        if merged_across and value in seen:
-            continue  # the copies `_fill_merged` made of a merged title
-        filled.append((c, value))
-        seen.add(value)
-        if len(filled) == 3:
-            break
-    if not filled:
-        return SKIP_BLANK
-    lead = next((v for _, v in filled if type(v) is str and not _seq_like(v)), None)
-    first_col, first = filled[0]
-    if type(first) is str and first.strip() == "示例":
-        return SKIP_EXAMPLE
-    if lead is not None:
-        start = lead.lstrip()[:1]
-        if start in _FOOTER_STARTS:  # the usual record's name never gets past this
-            kind = _footer_kind(lead)
-            if kind:
-                return kind
-        if start in header_starts and sum(
-                1 for c, v in filled if type(v) is str and header_keys.get(c) == header_key(v)
-        ) >= min(2, len(filled)) and _repeats_header(values, header_keys):
-            return SKIP_HEADER
-    if len(filled) == 1 and first_col == seq_col and _seq_like(first):
-        return SKIP_NUMBERED
-    if len(filled) == 1 and type(first) in (date, datetime):
-        return SKIP_SIGNATURE  # a date alone under the table: 填表日期 without its label
-    texts = [v for c, v in filled if not (c == seq_col and _seq_like(v))]
-    if len(texts) == 1 and type(texts[0]) is str:
-        text = _compact(texts[0])
-        if merged_across or _TITLE_COUNT.search(text) or (len(text) >= 6 and _TITLE_TAIL.search(text)) \
-                or (len(filled) == 1 and first_col == seq_col):
-            return SKIP_TITLE
-    return None
-
-
-def _repeats_header(values: list[object], header_keys: dict[int, str]) -> bool:
-    """At least half of the header's columns repeat their header text in this row."""
-    same = sum(1 for c, key in header_keys.items()
-               if c < len(values) and type(values[c]) is str and header_key(values[c]) == key)
-    return same * 2 >= len(header_keys)
-
-
-def _claims(row: int, values: list[object], numeric: dict[int, str], seq_col: int,
-            segment: int) -> list[FooterClaim]:
-    """Numbers a totals row states: counts written as ``300人`` (or a bare number under a text
-    column), and totals under numeric columns; ``segment`` records precede it since the last
-    title or totals row."""
-    claims: list[FooterClaim] = []
-    for c, value in enumerate(values):
-        cell = f"{column_letter(c)}{row}"
-        if type(value) in (int, float) and c != seq_col:
-            claims.append(FooterClaim(row, cell, float(value), numeric.get(c, ""),  # type: ignore[arg-type]
-                                      segment))
-        elif type(value) is str:
-            for match in _COUNT.finditer(_compact(value)):
-                claims.append(FooterClaim(row, cell, float(match.group(1)), "", segment))
-    return claims
-
-
-def _example_text(value: object) -> str:
-    return clean_text(value)
-
-
-def _is_template_example(values: list[object], examples: dict[int, str]) -> bool:
-    """True when a row marked 示例 still holds the template's example values (or nothing else):
-    a clerk who typed real data over the example row gets it read (issue: every row read)."""
-    for c, expected in examples.items():
-        if c < len(values):
-            found = values[c]
-            if found not in (None, "") and _example_text(found) != expected:
-                return False
-    return True
-
-
 # ---------------------------------------------------------------- form sheets
 
 
-def _read_form(rows: list[list[object]], model: type[SheetRow], match: _Match) -> SheetData:
+def _read_form(rows: list[list[object]], model: type[SheetRow], match: Match) -> SheetData:
     """Form sheets: the 项目 labels in one column (wherever it is), the 内容 in the column to
     its right; one synthetic row of values."""
     label_col = match.header
@@ -1079,6 +613,6 @@ def is_formula_cell(sheet: SheetData, field_name: str, row: int) -> bool:
 
 
 __all__ = [
-    "EXCEL_SUFFIXES", "SKIP_REASONS", "SheetData", "SheetSummary", "WorkbookData", "block_team",
-    "classify_rows", "header_key", "is_formula_cell", "is_skipped_file", "read_workbook",
+    "EXCEL_SUFFIXES", "SheetSummary", "WorkbookData", "is_formula_cell", "is_skipped_file",
+    "read_workbook",
 ]
