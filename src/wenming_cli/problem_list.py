@@ -142,13 +142,12 @@ def write_split(issues: Iterable[Issue], folder: Path, units: list[str], title: 
     return written
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
 def _csv_text(value: str) -> str:
     """A value as CSV text that no spreadsheet evaluates (OWASP CSV injection: a leading
-    = + - @ tab or CR gets a ' in front)."""
-    return "'" + value if value.startswith(_FORMULA_START) else value
+    = + - @ tab or CR gets a ' in front; `xlsx_cells.FORMULA_LEADS`)."""
+    from .xlsx_cells import FORMULA_LEADS
+
+    return "'" + value if value.startswith(FORMULA_LEADS) else value
 
 
 def write_problem_csv(issues: Iterable[Issue], target: Path) -> Path:
