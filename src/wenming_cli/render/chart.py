@@ -13,9 +13,11 @@ from pathlib import Path
 CJK_FONTS = (
     "SimHei", "Microsoft YaHei", "DengXian", "SimSun", "FangSong", "KaiTi", "PingFang SC",
     "Source Han Sans SC", "Noto Sans CJK SC", "Noto Serif CJK SC", "WenQuanYi Micro Hei",
-    "WenQuanYi Zen Hei", "Droid Sans Fallback",
+    "WenQuanYi Zen Hei", "Droid Sans Fallback", "Noto Sans CJK JP", "Noto Serif CJK JP",
 )
-"""Font families with Chinese glyphs, in order of preference (Windows first)."""
+"""Font families with Chinese glyphs, in order of preference (Windows first). matplotlib reads
+only the first face of a .ttc collection, which for Debian's fonts-noto-cjk is the JP one; it
+has every ideograph the charts need (seen on this machine: 'Noto Sans CJK JP' only)."""
 
 
 @lru_cache(maxsize=1)
