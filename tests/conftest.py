@@ -123,3 +123,18 @@ def as_date(value: Any) -> date | None:
         y, m, d = (int(x) for x in re.split(r"[-/.年月日]", value.strip("日"))[:3])
         return date(y, m, d)
     return None
+
+
+TEAM = {"name": "城北街道理论宣讲志愿服务队", "category": "理论宣讲", "level": "镇级",
+        "leader": "李明", "phone": "13891600001", "registered": "是"}
+"""One valid team of 城北街道, as the tests' rosters use it."""
+
+
+def volunteer(**overrides: object) -> dict[str, object]:
+    """One valid volunteer of `TEAM`, with ``overrides``."""
+    base: dict[str, object] = {
+        "seq": 1, "name": "王小红", "gender": "男", "id_card": make_id("19900101", 123),
+        "politics": "群众", "phone": "13891600002", "team": TEAM["name"], "registered": "是",
+    }
+    base.update(overrides)
+    return base

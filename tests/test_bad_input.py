@@ -27,7 +27,7 @@ from xml.sax.saxutils import escape
 import pytest
 from typer.testing import CliRunner
 
-from conftest import MakeBook, headers, make_id, record, write_sheets
+from conftest import TEAM, MakeBook, headers, make_id, record, volunteer, write_sheets
 from wenming_cli.cli import app
 from wenming_cli.config import Config
 from wenming_cli.guard import CFB_MAGIC
@@ -38,19 +38,8 @@ from wenming_cli.validate import validate_paths
 
 runner = CliRunner()
 
-TEAM = {"name": "城北街道理论宣讲志愿服务队", "category": "理论宣讲", "level": "镇级",
-        "leader": "李明", "phone": "13891600001", "registered": "是"}
 ACTIVITY = {"name": "理论宣讲进社区", "category": "宣传宣讲党的政策", "plan_time": "2022年3月",
             "status": "已开展", "held_on": "2022-3-5", "team": TEAM["name"]}
-
-
-def volunteer(**overrides: object) -> dict[str, object]:
-    base: dict[str, object] = {
-        "seq": 1, "name": "王小红", "gender": "男", "id_card": make_id("19900101", 123),
-        "politics": "群众", "phone": "13891600002", "team": TEAM["name"], "registered": "是",
-    }
-    base.update(overrides)
-    return base
 
 
 # ---------------------------------------------------------------- guards used by every case

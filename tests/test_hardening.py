@@ -22,15 +22,13 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from conftest import MakeBook, make_id
+from conftest import TEAM, MakeBook, make_id, volunteer
 from wenming_cli import cli as cli_module
 from wenming_cli.cli import app
 from wenming_cli.config import Config
 
 runner = CliRunner()
 
-TEAM = {"name": "城北街道理论宣讲志愿服务队", "category": "理论宣讲", "level": "镇级",
-        "leader": "李明", "phone": "13891600001", "registered": "是"}
 MARKUP = ["[/]", "[red]", "[/i]", "[@click=(]", "[bold red]粗[/bold red]", "\\", "[link=x]"]
 """Text that rich would read as markup: a stray closing tag raises MarkupError, a style tag is
 dropped silently, a trailing backslash escapes the tag that follows it."""
@@ -53,15 +51,6 @@ def run(args: list[str], **kwargs: Any) -> Any:
     assert result.exception is None or isinstance(result.exception, SystemExit), \
         repr(result.exception)
     return result
-
-
-def volunteer(**overrides: object) -> dict[str, object]:
-    base: dict[str, object] = {
-        "seq": 1, "name": "王小红", "gender": "男", "id_card": make_id("19900101", 123),
-        "politics": "群众", "phone": "13891600002", "team": TEAM["name"], "registered": "是",
-    }
-    base.update(overrides)
-    return base
 
 
 # ================================================================ 1. console markup

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MakeBook, make_id, write_sheets
+from conftest import TEAM, MakeBook, make_id, volunteer, write_sheets
 from wenming_cli.config import Config
 from wenming_cli.issues import Issue
 from wenming_cli.validate import validate_paths
@@ -22,17 +22,6 @@ def codes_at(issues: list[Issue]) -> set[tuple[str, str]]:
     return {(i.code, i.location) for i in issues if i.code != "workbook-missing"}
 
 
-TEAM = {"name": "城北街道理论宣讲志愿服务队", "category": "理论宣讲", "level": "镇级",
-        "leader": "李明", "phone": "13891600001", "registered": "是"}
-
-
-def volunteer(**overrides: object) -> dict[str, object]:
-    base: dict[str, object] = {
-        "seq": 1, "name": "王小红", "gender": "男", "id_card": make_id("19900101", 123),
-        "politics": "群众", "phone": "13891600002", "team": TEAM["name"], "registered": "是",
-    }
-    base.update(overrides)
-    return base
 
 
 def test_clean_roster_has_no_issues(make_book: MakeBook, unit_dir: Path, config: Config) -> None:

@@ -233,12 +233,9 @@ def _mark_jobs(jobs: int, units: int) -> int:
     """Processes for ``--mark``: as asked, or for several units one per core (at most 4)."""
     if jobs:
         return jobs
-    import os
+    from .validate import MAX_AUTO_JOBS, usable_cores
 
-    from .validate import MAX_AUTO_JOBS
-
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return max(1, min(cores or 1, MAX_AUTO_JOBS)) if units > 1 else 1
+    return max(1, min(usable_cores(), MAX_AUTO_JOBS)) if units > 1 else 1
 
 
 def unit_folder(base: Path, town: str, config: Any) -> Path:

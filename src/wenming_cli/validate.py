@@ -49,8 +49,13 @@ def auto_jobs(sources: list[UnitSource]) -> int:
     if len(sources) < 2:
         return 1
     size = sum(map(_size, sources))
+    return max(1, min(usable_cores(), MAX_AUTO_JOBS, len(sources))) if size >= PARALLEL_BYTES else 1
+
+
+def usable_cores() -> int:
+    """CPU cores this process may run on (its affinity where the system has one)."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return max(1, min(cores or 1, MAX_AUTO_JOBS, len(sources))) if size >= PARALLEL_BYTES else 1
+    return cores or 1
 
 
 MAX_AUTO_JOBS = 4
@@ -191,5 +196,5 @@ def validate_paths(paths: list[Path], config: Config) -> ValidationResult:
     return validate_units(discover(paths, config), config)
 
 
-__all__ = ["Listing", "ValidationResult", "auto_jobs", "list_issues", "validate_paths",
-           "validate_units"]
+__all__ = ["Listing", "ValidationResult", "auto_jobs", "list_issues", "usable_cores",
+           "validate_paths", "validate_units"]
