@@ -338,8 +338,9 @@ def self_assessment_context(unit: UnitData, checklist: Checklist, config: Config
         {"code": r.item.code, "dimension": r.item.dimension, "title": r.item.title,
          "status": r.status,
          # the clerk's own word, kept, but never a bare 达标 beside a data gap in the same row
-         "conclusion": (f"{r.conclusion}（自评原填，经核验应为{r.data_conclusion}，待确认）"
-                        if r.overstated else r.conclusion or "未填"),
+         # (a narrow column: the 数据核验 cell beside it already says what the data shows)
+         "conclusion": f"{r.conclusion}（自评原填，待确认）" if r.overstated
+         else r.conclusion or "未填",
          "evidence": clean("；".join(r.evidence + r.gaps))}
         for r in checklist.items
     ]
