@@ -108,6 +108,28 @@ class Contact(_Strict):
     phone: str = ""
 
 
+class ServeLimits(_Strict):
+    """Upload caps of `wenming serve` (``[serve]`` in wenming.toml), in MiB and counts.
+
+    The defaults fit a county-sized town: its four workbooks are under 2 MiB each for ~1,000
+    volunteers (the 西乡县 sample's largest town roster is 0.1 MiB), its 图片资料 are phone photos
+    of 2–8 MiB; a request of 200 MiB holds about 40 such photos.
+    """
+
+    max_file_mb: float = Field(default=20, gt=0)
+    """One workbook or photo."""
+    max_request_mb: float = Field(default=200, gt=0)
+    """One upload (all its files together, as sent)."""
+    max_files: int = Field(default=100, gt=0)
+    """Files in one upload (a zip counts once)."""
+    max_photos: int = Field(default=300, gt=0)
+    """Photos in a unit's 图片资料 after the upload."""
+    max_zip_members: int = Field(default=300, gt=0)
+    """Entries in one uploaded .zip of photos."""
+    max_unzipped_mb: float = Field(default=500, gt=0)
+    """What one .zip unpacks to, all members together."""
+
+
 class Config(_Strict):
     """The whole county configuration.
 
@@ -135,6 +157,8 @@ class Config(_Strict):
     towns: list[Town] = []
     thresholds: Thresholds = Field(default_factory=Thresholds)
     items: list[EvaluationItem]
+    serve: ServeLimits = Field(default_factory=ServeLimits)
+    """Upload caps of the intake desk (`wenming serve`)."""
 
     @model_validator(mode="after")
     def _period_order(self) -> Config:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import Config, Town
+from .files import BACKUP_DIR
 from .guard import SAVE_AS_SUFFIXES
 from .read import EXCEL_SUFFIXES, SheetSummary, is_skipped_file
 from .schema import Activity, Project, SelfAssessment, Site, Summary, Team, UnitInfo, Volunteer
@@ -101,7 +102,8 @@ def discover(paths: list[Path], config: Config | None = None) -> list[UnitSource
             continue
         try:
             own = _workbook_files(path)
-            subs = sorted(p for p in path.iterdir() if p.is_dir() and not is_skipped_file(p))
+            subs = sorted(p for p in path.iterdir()
+                          if p.is_dir() and not is_skipped_file(p) and p.name != BACKUP_DIR)
         except OSError as exc:
             units[path.resolve()] = _unreadable(path, exc)
             continue

@@ -1,0 +1,185 @@
+"""The intake desk's guards (issue 13 point 6): the session secret, CSRF tokens, the login rate
+limit, the request-size cap and the security headers.
+
+The session itself is Starlette's signed cookie (itsdangerous): HttpOnly, SameSite=Strict,
+8 hours. It holds the account name, the account's generation (a ``--reset`` ends old sessions)
+and the CSRF token; nothing personal.
+"""
+
+from __future__ import annotations
+
+import hmac
+import os
+import secrets
+import time
+from collections import defaultdict, deque
+from collections.abc import Awaitable, Callable, MutableMapping
+from pathlib import Path
+from typing import Any
+
+SESSION_COOKIE = "wenming_session"
+SESSION_SECONDS = 8 * 3600
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "X-CSRF-Token"
+LOGIN_TRIES = 5
+"""Wrong codes allowed per minute, per unit and per client address; the next try is refused."""
+LOGIN_WINDOW = 60.0
+
+CONTENT_SECURITY_POLICY = ("default-src 'self'; img-src 'self' data:; style-src 'self'; "
+                           "script-src 'self'; object-src 'none'; base-uri 'none'; "
+                           "frame-ancestors 'none'; form-action 'self'")
+
+
+def session_secret(folder: Path) -> str:
+    """The key that signs session cookies: made once, kept in ``.wenming/session.key`` (owner
+    read/write only), so that a restart does not log everyone out."""
+    path = folder / "session.key"
+    try:
+        return path.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        key = secrets.token_urlsafe(48)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as out:
+            out.write(key)
+        return key
+
+
+def csrf_token(session: MutableMapping[str, Any]) -> str:
+    """The session's CSRF token (made on first use)."""
+    token = session.get(CSRF_FIELD)
+    if not isinstance(token, str) or not token:
+        token = secrets.token_urlsafe(32)
+        session[CSRF_FIELD] = token
+    return token
+
+
+def csrf_ok(session: MutableMapping[str, Any], sent: str | None) -> bool:
+    """True when ``sent`` is the session's token (constant-time)."""
+    token = session.get(CSRF_FIELD)
+    return bool(isinstance(token, str) and token and sent
+                and hmac.compare_digest(token.encode(), sent.encode()))
+
+
+class LoginLimiter:
+    """Wrong logins in the last minute, per key (``addr:<ip>``, ``unit:<name>``); in memory
+    (one server process), so a restart forgets them."""
+
+    def __init__(self, tries: int = LOGIN_TRIES, window: float = LOGIN_WINDOW) -> None:
+        self.tries = tries
+        self.window = window
+        self._failures: dict[str, deque[float]] = defaultdict(deque)
+
+    def _recent(self, key: str) -> deque[float]:
+        times = self._failures[key]
+        cutoff = time.monotonic() - self.window
+        while times and times[0] < cutoff:
+            times.popleft()
+        return times
+
+    def blocked(self, *keys: str) -> float:
+        """Seconds until a try is allowed again (0 when it is)."""
+        wait = 0.0
+        for key in keys:
+            times = self._recent(key)
+            if len(times) >= self.tries:
+                wait = max(wait, times[0] + self.window - time.monotonic())
+        return wait
+
+    def failed(self, *keys: str) -> None:
+        """Count one wrong code against every key."""
+        for key in keys:
+            self._recent(key).append(time.monotonic())
+
+
+Scope = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
+Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+
+class BodyLimit:
+    """ASGI middleware: a request body over ``limit`` bytes is answered 413 (Chinese) before
+    it is parsed or spooled to disk — by its Content-Length, and by counting for a body sent
+    without one (chunked)."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        length = dict(scope.get("headers") or []).get(b"content-length")
+        if length is not None and length.isdigit() and int(length) > self.limit:
+            await self._refuse(send)
+            return
+        seen = 0
+        started = False
+
+        async def counted() -> MutableMapping[str, Any]:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    raise _TooLarge
+            return message
+
+        async def watched(message: MutableMapping[str, Any]) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, counted, watched)
+        except _TooLarge:
+            if not started:
+                await self._refuse(send)
+
+    def _refuse(self, send: Send) -> Awaitable[None]:
+        import json
+
+        body = json.dumps({"detail": f"上传的内容超过 {self.limit / 2**20:g} MB，请分几次上传"
+                           "（如先传表格，再传照片）。"}, ensure_ascii=False).encode()
+
+        async def go() -> None:
+            await send({"type": "http.response.start", "status": 413,
+                        "headers": [(b"content-type", b"application/json; charset=utf-8"),
+                                    (b"content-length", str(len(body)).encode()),
+                                    (b"connection", b"close")]})
+            await send({"type": "http.response.body", "body": body})
+
+        return go()
+
+
+class _TooLarge(Exception):
+    pass
+
+
+class SecurityHeaders:
+    """ASGI middleware: CSP 'self', no sniffing, no framing, no referrer, no caching of pages
+    (a shared office PC's browser must not keep another unit's problem list)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: MutableMapping[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers") or [])
+                headers += [(b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
+                            (b"x-content-type-options", b"nosniff"),
+                            (b"x-frame-options", b"DENY"),
+                            (b"referrer-policy", b"no-referrer")]
+                if not str(scope.get("path", "")).startswith("/static/"):
+                    headers.append((b"cache-control", b"no-store"))
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
