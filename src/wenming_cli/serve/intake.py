@@ -19,7 +19,7 @@ import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath, PureWindowsPath
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
 
 from ..config import ServeLimits
 from ..files import component_problem
@@ -75,6 +75,12 @@ class Intake:
 
     staged: list[Staged] = field(default_factory=list)
     refused: list[Refusal] = field(default_factory=list)
+
+
+class Readable(Protocol):
+    """Anything with ``read(n)`` (an upload's spooled file, a zip member)."""
+
+    def read(self, n: int = -1, /) -> bytes: ...
 
 
 class UploadTooLarge(Exception):
@@ -134,7 +140,7 @@ class _Counter:
                                  "请分几次上传（如先传表格，再传照片）。")
 
 
-def _copy_capped(source: BinaryIO, target: Path, cap: int, counter: _Counter | None = None
+def _copy_capped(source: Readable, target: Path, cap: int, counter: _Counter | None = None
                  ) -> tuple[int, str] | None:
     """Copy at most ``cap`` bytes; (size, sha256), or None when there were more (the target
     is then removed)."""
@@ -314,11 +320,11 @@ def _take_zip(stream: BinaryIO, shown: str, staging: Path, limits: ServeLimits,
 class _Prefixed:
     """A stream whose first bytes were already read (for the content check)."""
 
-    def __init__(self, head: bytes, rest: BinaryIO) -> None:
+    def __init__(self, head: bytes, rest: Readable) -> None:
         self.head = head
         self.rest = rest
 
-    def read(self, n: int = -1) -> bytes:
+    def read(self, n: int = -1, /) -> bytes:
         if self.head:
             chunk, self.head = self.head, b""
             return chunk
