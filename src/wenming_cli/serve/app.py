@@ -191,10 +191,10 @@ def create_app(data_dir: Path, workers: int | None = None) -> FastAPI:
 
     @app.post("/login")
     async def login(request: Request) -> Response:
-        form = await request.form()
-        _require_csrf(request, form.get(CSRF_FIELD))
-        code = normalise_code(str(form.get("code") or ""))
-        unit = str(form.get("unit") or "").strip()
+        async with request.form() as form:
+            _require_csrf(request, form.get(CSRF_FIELD))
+            code = normalise_code(str(form.get("code") or ""))
+            unit = str(form.get("unit") or "").strip()
         client = request.client.host if request.client else ""
         keys = [f"addr:{client}"] + ([f"unit:{unit}"] if unit else [])
         wait = desk.limiter.blocked(*keys)
@@ -216,8 +216,8 @@ def create_app(data_dir: Path, workers: int | None = None) -> FastAPI:
 
     @app.post("/logout")
     async def logout(request: Request) -> Response:
-        form = await request.form()
-        _require_csrf(request, form.get(CSRF_FIELD))
+        async with request.form() as form:
+            _require_csrf(request, form.get(CSRF_FIELD))
         request.session.clear()
         return RedirectResponse("/login", 303)
 
@@ -250,13 +250,13 @@ def create_app(data_dir: Path, workers: int | None = None) -> FastAPI:
     @app.post("/units/{unit}/upload")
     async def upload_page(request: Request, unit: str) -> Response:
         _allowed(desk, request, unit)
-        form = await request.form(max_files=limits.max_files + 1)
-        _require_csrf(request, form.get(CSRF_FIELD))
-        try:
-            job, intake = await _start_upload(desk, request, unit, form.getlist("files"))
-        except HTTPException as exc:
-            request.session["flash"] = {"refused": [{"file": "", "reason": exc.detail}]}
-            return RedirectResponse(f"/units/{quote(unit)}", 303)
+        async with request.form(max_files=limits.max_files + 1) as form:
+            _require_csrf(request, form.get(CSRF_FIELD))
+            try:
+                job, intake = await _start_upload(desk, request, unit, form.getlist("files"))
+            except HTTPException as exc:
+                request.session["flash"] = {"refused": [{"file": "", "reason": exc.detail}]}
+                return RedirectResponse(f"/units/{quote(unit)}", 303)
         refused = [{"file": r.file, "reason": r.reason} for r in intake.refused]
         if job is not None:
             done, _ = await asyncio.wait({job}, timeout=PAGE_WAIT)
@@ -269,8 +269,8 @@ def create_app(data_dir: Path, workers: int | None = None) -> FastAPI:
     @app.post("/units/{unit}/confirm")
     async def confirm_page(request: Request, unit: str) -> Response:
         _allowed(desk, request, unit)
-        form = await request.form()
-        _require_csrf(request, form.get(CSRF_FIELD))
+        async with request.form() as form:
+            _require_csrf(request, form.get(CSRF_FIELD))
         try:
             _confirm(desk, unit, request)
         except HTTPException as exc:
@@ -286,8 +286,8 @@ def create_app(data_dir: Path, workers: int | None = None) -> FastAPI:
     async def upload_api(request: Request, unit: str, wait: bool = True) -> Response:
         _allowed(desk, request, unit)
         _require_csrf(request, request.headers.get(CSRF_HEADER))
-        form = await request.form(max_files=limits.max_files + 1)
-        job, intake = await _start_upload(desk, request, unit, form.getlist("files"))
+        async with request.form(max_files=limits.max_files + 1) as form:
+            job, intake = await _start_upload(desk, request, unit, form.getlist("files"))
         refused = [{"file": r.file, "reason": r.reason} for r in intake.refused]
         if job is None:
             payload = _unit_payload(desk, unit)

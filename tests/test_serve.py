@@ -1,0 +1,526 @@
+"""`wenming serve` through FastAPI's TestClient (issue 13): sessions, CSRF, rate limit, a unit
+kept out of every other unit's routes, hostile uploads refused with nothing written, 旧版/,
+concurrent uploads, confirmation against the server clock, the county's table, documents."""
+
+from __future__ import annotations
+
+import io
+import sqlite3
+import threading
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from openpyxl import load_workbook
+
+from wenming_cli.config import load_config
+from wenming_cli.serve.accounts import ALPHABET, COUNTY, check_code, issue_codes
+from wenming_cli.serve.app import create_app
+from wenming_cli.serve.db import Store
+
+SAMPLE = Path(__file__).parents[1] / "src" / "wenming_cli" / "sample_data"
+TOWN, OTHER = "城北街道", "城南街道"
+FUTURE = 'deadline = 2099-07-15T12:00:00\n[serve]\nmax_file_mb = 0.5\nmax_photos = 5\n'
+
+
+def make_data(folder: Path, toml: str = FUTURE) -> dict[str, str]:
+    """A data folder with a wenming.toml; returns every account's code."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "wenming.toml").write_text(toml, encoding="utf-8")
+    config, _ = load_config(folder)
+    return {c.name: c.code for c in issue_codes(Store(folder), config)}
+
+
+@pytest.fixture
+def desk(tmp_path: Path) -> Iterator[tuple[TestClient, dict[str, str], Path]]:
+    data = tmp_path / "data"
+    codes = make_data(data)
+    with TestClient(create_app(data, workers=0)) as client:
+        yield client, codes, data
+
+
+def token(client: TestClient) -> str:
+    return str(client.get("/api/session").json()["csrf_token"])
+
+
+def login(client: TestClient, codes: dict[str, str], unit: str) -> str:
+    """Log ``unit`` in; returns the session's CSRF token."""
+    response = client.post("/login", data={"code": codes[unit], "unit": unit,
+                                           "csrf_token": token(client)}, follow_redirects=False)
+    assert response.status_code == 303, response.text
+    return token(client)
+
+
+def workbooks(unit: str = TOWN) -> list[tuple[str, tuple[str, bytes]]]:
+    return [("files", (p.name, p.read_bytes())) for p in sorted((SAMPLE / unit).glob("*.xlsx"))]
+
+
+def upload(client: TestClient, unit: str, csrf: str, files: list[Any], **params: Any) -> Any:
+    return client.post(f"/api/units/{unit}/files", files=files, headers={"X-CSRF-Token": csrf},
+                       params=params)
+
+
+def unit_files(folder: Path) -> set[str]:
+    """Every file under a unit's folder, relative, without the hidden ones."""
+    return {str(p.relative_to(folder)) for p in folder.rglob("*")
+            if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts)}
+
+
+# ---------------------------------------------------------------------- accounts
+
+
+def test_codes_are_long_unambiguous_and_stored_only_as_hashes(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    codes = make_data(data)
+    config, _ = load_config(data)
+    assert set(codes) == {COUNTY, *(t.name for t in config.towns), *config.units,
+                          *config.county_teams}
+    assert len(codes) == 1 + 17 + 22 + 12
+    for code in codes.values():
+        raw = code.replace("-", "")
+        assert len(raw) >= 10 and set(raw) <= set(ALPHABET)
+        assert not set(raw) & set("0O1lI")
+    stored = (data / ".wenming" / "server.sqlite3").read_bytes()
+    for code in codes.values():
+        assert code.encode() not in stored and code.replace("-", "").encode() not in stored
+    store = Store(data)
+    account = store.account(TOWN)
+    assert account is not None and check_code(codes[TOWN].lower(), account.salt, account.hash)
+    assert not check_code(codes[OTHER], account.salt, account.hash)
+    # a second run issues nothing; --reset gives one unit a new code
+    assert issue_codes(store, config) == []
+    (again,) = issue_codes(store, config, reset=[TOWN])
+    assert again.name == TOWN and again.code != codes[TOWN]
+    with pytest.raises(ValueError, match="不是配置中的填报单位"):
+        issue_codes(store, config, reset=["不存在镇"])
+
+
+def test_accounts_command_writes_the_list_to_hand_out(tmp_path: Path, monkeypatch: Any) -> None:
+    from typer.testing import CliRunner
+
+    from wenming_cli.cli import app
+
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    result = runner.invoke(app, ["accounts", "--out", "登录码.xlsx"])
+    assert result.exit_code == 0, result.output
+    assert "已生成 52 个登录码" in result.output
+    ws = load_workbook(tmp_path / "登录码.xlsx").active
+    rows = [r for r in ws.iter_rows(min_row=4, values_only=True) if r[1]]
+    assert len(rows) == 52 and rows[0][1] == COUNTY and rows[1][1] == TOWN
+    assert ws.print_title_rows == "$3:$3" and ws.page_setup.orientation == "portrait"
+    again = runner.invoke(app, ["accounts", "--out", "登录码2.xlsx"])
+    assert again.exit_code == 0 and "所有单位都已有登录码" in again.output
+    reset = runner.invoke(app, ["accounts", "--out", "重发.xlsx", "--reset", TOWN])
+    assert reset.exit_code == 0 and "已生成 1 个登录码" in reset.output
+    bad = runner.invoke(app, ["accounts", "--reset", "火星镇"])
+    assert bad.exit_code == 2 and "不是配置中的填报单位" in bad.output
+
+
+# ---------------------------------------------------------------------- sessions
+
+
+def test_no_session_is_401_and_pages_go_to_login(desk: Any) -> None:
+    client, _, _ = desk
+    for method, url in [("get", f"/api/units/{TOWN}"), ("post", f"/api/units/{TOWN}/files"),
+                        ("post", f"/api/units/{TOWN}/confirm"),
+                        ("get", f"/api/units/{TOWN}/documents/自评报告"),
+                        ("get", f"/api/units/{TOWN}/events"), ("get", "/api/status"),
+                        ("get", "/api/county/documents/全县汇总")]:
+        response = getattr(client, method)(url)
+        assert response.status_code == 401, (url, response.status_code)
+        assert response.json()["detail"] == "请先登录。"
+    page = client.get(f"/units/{TOWN}", follow_redirects=False)
+    assert page.status_code == 303 and page.headers["location"] == "/login"
+
+
+def test_session_cookie_is_httponly_samesite_strict_with_csp(desk: Any) -> None:
+    client, codes, _ = desk
+    response = client.post("/login", data={"code": codes[TOWN], "unit": TOWN,
+                                           "csrf_token": token(client)}, follow_redirects=False)
+    cookie = response.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=strict" in cookie
+    page = client.get(f"/units/{TOWN}")
+    assert page.headers["content-security-policy"].startswith("default-src 'self'")
+    assert page.headers["cache-control"] == "no-store"
+    assert 'href="/static/style.css"' in page.text and "http://" not in page.text
+
+
+def test_csrf_missing_or_wrong_is_refused(desk: Any) -> None:
+    client, codes, data = desk
+    assert client.post("/login", data={"code": codes[TOWN], "unit": TOWN}).status_code == 403
+    csrf = login(client, codes, TOWN)
+    for headers in ({}, {"X-CSRF-Token": "forged"}):
+        response = client.post(f"/api/units/{TOWN}/files", files=workbooks(), headers=headers)
+        assert response.status_code == 403
+        assert "安全校验码" in response.json()["detail"]
+        assert client.post(f"/api/units/{TOWN}/confirm", headers=headers).status_code == 403
+    assert client.post(f"/units/{TOWN}/upload", files=workbooks()).status_code == 403
+    assert client.post("/logout").status_code == 403
+    assert not (data / TOWN).exists() or unit_files(data / TOWN) == set()
+    assert upload(client, TOWN, csrf, workbooks()).status_code == 200
+
+
+def test_sixth_wrong_login_in_a_minute_is_refused(desk: Any) -> None:
+    client, codes, data = desk
+    for _ in range(5):
+        wrong = client.post("/login", data={"code": "AAAA-BBBB-CCCC", "unit": TOWN,
+                                            "csrf_token": token(client)})
+        assert wrong.status_code == 401 and "登录码不对" in wrong.json()["detail"]
+    sixth = client.post("/login", data={"code": codes[TOWN], "unit": TOWN,
+                                        "csrf_token": token(client)}, follow_redirects=False)
+    assert sixth.status_code == 429 and "次数过多" in sixth.json()["detail"]
+    # the limit is per client address too: another unit from the same address is refused
+    other = client.post("/login", data={"code": codes[OTHER], "unit": OTHER,
+                                        "csrf_token": token(client)}, follow_redirects=False)
+    assert other.status_code == 429
+    db = sqlite3.connect(data / ".wenming" / "server.sqlite3")
+    actions = [a for (a,) in db.execute("SELECT action FROM events ORDER BY id")]
+    assert actions == ["login-failed"] * 5 + ["login-refused"] * 2
+
+
+def test_reset_code_ends_the_old_session(desk: Any) -> None:
+    client, codes, data = desk
+    login(client, codes, TOWN)
+    assert client.get(f"/api/units/{TOWN}").status_code == 200
+    config, _ = load_config(data)
+    issue_codes(Store(data), config, reset=[TOWN])
+    assert client.get(f"/api/units/{TOWN}").status_code == 401
+
+
+# ---------------------------------------------------------------------- one unit only
+
+
+def test_a_unit_cannot_reach_another_unit_on_any_route(desk: Any) -> None:
+    client, codes, data = desk
+    csrf = login(client, codes, OTHER)
+    assert upload(client, OTHER, csrf, workbooks(OTHER)).status_code == 200
+    before = unit_files(data / OTHER)
+    client.post("/logout", data={"csrf_token": csrf})
+    csrf = login(client, codes, TOWN)
+    headers = {"X-CSRF-Token": csrf}
+    attempts = [
+        client.get(f"/api/units/{OTHER}"),
+        client.post(f"/api/units/{OTHER}/files", files=workbooks(), headers=headers),
+        client.post(f"/api/units/{OTHER}/confirm", headers=headers),
+        client.get(f"/api/units/{OTHER}/events"),
+        client.get(f"/units/{OTHER}"),
+        client.post(f"/units/{OTHER}/upload", files=workbooks(), data={"csrf_token": csrf}),
+        client.post(f"/units/{OTHER}/confirm", data={"csrf_token": csrf}),
+        client.get("/api/status"),
+        client.get("/county"),
+        client.get("/api/county/documents/全县汇总"),
+        client.get("/county/documents/全部材料"),
+        client.get(f"/api/units/{COUNTY}"),
+        client.get("/api/units/不存在镇"),
+        client.get("/api/units/..%2F城南街道"),
+    ] + [client.get(f"/api/units/{OTHER}/documents/{kind}")
+         for kind in ("自评报告", "半年小结", "花名册", "活动计划一览表", "项目表", "图片资料汇编",
+                      "材料包", "问题标注")] + [
+        client.get(f"/units/{OTHER}/documents/自评报告")]
+    for response in attempts:
+        assert response.status_code == 404, (response.url, response.status_code)
+    assert unit_files(data / OTHER) == before
+    assert not (data / ".wenming" / "输出" / OTHER).exists()
+
+
+def test_the_county_sees_every_unit_but_is_not_a_unit(desk: Any) -> None:
+    client, codes, data = desk
+    csrf = login(client, codes, TOWN)
+    upload(client, TOWN, csrf, workbooks())
+    client.post("/logout", data={"csrf_token": csrf})
+    csrf = login(client, codes, COUNTY)
+    assert client.get(f"/api/units/{TOWN}").json()["files"]
+    assert client.get(f"/units/{TOWN}").status_code == 200
+    assert client.get(f"/api/units/{COUNTY}").status_code == 404
+    rows = client.get("/api/status").json()
+    assert len(rows) == 51 and {r["name"] for r in rows} >= {TOWN, OTHER}
+    assert rows[-1]["name"] == TOWN and rows[-1]["submission"] == "已上传未确认"
+    assert rows[0]["submission"] == "未上传"
+
+
+# ---------------------------------------------------------------------- uploads
+
+
+def test_upload_shows_reading_problems_and_checklist(desk: Any) -> None:
+    client, codes, data = desk
+    csrf = login(client, codes, TOWN)
+    response = upload(client, TOWN, csrf, workbooks())
+    assert response.status_code == 200
+    result = response.json()
+    assert {f["name"] for f in result["placed"]} == {p.name for p in (SAMPLE / TOWN).glob("*.xlsx")}
+    assert [f["kind"] for f in result["files"]] and all(f["uploaded_at"] for f in result["files"])
+    assert result["reading"] and result["checklists"][0]["unit"] == TOWN
+    assert result["errors"] == 0 and result["confirmation"]["state"] == "已上传未确认"
+    for name in result["placed"]:
+        assert (data / TOWN / name["name"]).is_file()
+    page = client.get(f"/units/{TOWN}").text
+    assert "读取情况" in page and "“五有”对标情况" in page and "志愿服务队伍花名册.xlsx" in page
+
+
+def planted_roster(tmp_path: Path, bad: bool) -> Path:
+    """城北街道's roster with the first 身份证号码 made wrong (check digit) or left right."""
+    book = load_workbook(SAMPLE / TOWN / "志愿服务队伍花名册.xlsx")
+    ws = book["队员"]
+    header = next(r for r in range(1, 6) if any("身份证" in str(c.value or "") for c in ws[r]))
+    column = next(c.column for c in ws[header] if "身份证" in str(c.value or ""))
+    cell = ws.cell(header + 2, column)
+    value = str(cell.value)
+    if bad:
+        cell.value = value[:-1] + ("0" if value[-1] != "0" else "1")
+    target = tmp_path / ("bad" if bad else "good") / "花名册.xlsx"
+    target.parent.mkdir(exist_ok=True)
+    book.save(target)
+    return target
+
+
+def test_a_planted_error_names_its_cell_and_the_id_is_masked(desk: Any, tmp_path: Path) -> None:
+    client, codes, data = desk
+    csrf = login(client, codes, TOWN)
+    upload(client, TOWN, csrf, workbooks())
+    bad = planted_roster(tmp_path, bad=True)
+    result = upload(client, TOWN, csrf, [("files", (bad.name, bad.read_bytes()))]).json()
+    errors = [i for i in result["issues"] if i["severity"] == "错误"]
+    assert errors and errors[0]["sheet"] == "队员" and errors[0]["cell"]
+    # stored under its kind's name, replacing the previous roster
+    assert result["placed"][0]["name"] == "志愿服务队伍花名册.xlsx"
+    page = client.get(f"/units/{TOWN}").text
+    assert f"队员!{errors[0]['cell']}" in page
+    ids = [str(c.value) for row in load_workbook(bad)["队员"].iter_rows() for c in row
+           if c.value and len(str(c.value)) == 18 and str(c.value)[:6].isdigit()]
+    assert ids and not any(i in page for i in ids)
+
+
+def test_reupload_keeps_the_previous_file_in_old_versions(desk: Any, tmp_path: Path) -> None:
+    client, codes, data = desk
+    csrf = login(client, codes, TOWN)
+    upload(client, TOWN, csrf, workbooks())
+    first = (data / TOWN / "志愿服务队伍花名册.xlsx").read_bytes()
+    bad = planted_roster(tmp_path, bad=True)
+    upload(client, TOWN, csrf, [("files", ("花名册（改）.xlsx", bad.read_bytes()))])
+    assert (data / TOWN / "志愿服务队伍花名册.xlsx").read_bytes() == bad.read_bytes()
+    kept = list((data / TOWN / "旧版").glob("*/志愿服务队伍花名册.xlsx"))
+    assert len(kept) == 1 and kept[0].read_bytes() == first
+    # the CLI does not read 旧版/ or .wenming/: the unit still has four workbooks
+    from wenming_cli.units import discover
+
+    (source,) = discover([data / TOWN])
+    assert len(source.files) == 4 and all(p.parent == data / TOWN for p in source.files)
+    units = discover([data])
+    assert [u.name for u in units] == [TOWN]
+
+
+def _zip(members: dict[str, bytes], **kwargs: Any) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, body in members.items():
+            archive.writestr(name, body)
+    return buffer.getvalue()
+
+
+JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 200
+
+
+def test_hostile_uploads_are_refused_in_chinese_and_nothing_is_written(desk: Any) -> None:
+    client, codes, data = desk
+    csrf = login(client, codes, TOWN)
+    symlink = io.BytesIO()
+    with zipfile.ZipFile(symlink, "w") as archive:
+        info = zipfile.ZipInfo("link.jpg")
+        info.external_attr = (0o120777 << 16)
+        archive.writestr(info, "/etc/passwd")
+    cases = {
+        "oversized": ("大照片.jpg", JPEG + b"\x00" * (600 * 1024), "超过 0.5 MB"),
+        "exe": ("花名册.xlsx", b"MZ\x90\x00" + b"\x00" * 500, "Windows 程序"),
+        "dotdot": ("../../wenming.toml.xlsx", (SAMPLE / TOWN / "志愿服务项目表.xlsx").read_bytes(),
+                   "文件夹路径"),
+        "slip": ("照片.zip", _zip({"../../evil.jpg": JPEG}), "压缩包以外"),
+        "bomb": ("照片.zip", _zip({"bomb.jpg": JPEG + b"\x00" * (60 * 2**20)}), "压缩炸弹"),
+        "symlink": ("照片.zip", symlink.getvalue(), "符号链接"),
+        "docx": ("自评报告.docx", b"PK\x03\x04", "只接收"),
+        "empty": ("空.xlsx", b"", "0 字节"),
+        "broken": ("坏表.xlsx", b"PK\x03\x04" + b"\x00" * 100, "损坏"),
+    }
+    for case, (name, body, words) in cases.items():
+        response = upload(client, TOWN, csrf, [("files", (name, body))])
+        assert response.status_code == 400, case
+        refused = response.json()["refused"]
+        assert len(refused) == 1 and words in refused[0]["reason"], (case, refused)
+        assert not (data / TOWN).exists() or unit_files(data / TOWN) == set(), case
+    assert not (data.parent / "evil.jpg").exists() and not (data / "evil.jpg").exists()
+    leftovers = [p for p in (data / TOWN).iterdir()] if (data / TOWN).exists() else []
+    assert leftovers == []  # no staging folder left behind
+    events = client.get(f"/api/units/{TOWN}/events").json()
+    assert sum(e["action"] == "refused" for e in events) == len(cases)
+
+
+def test_request_over_the_cap_is_413_before_parsing(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    codes = make_data(data, FUTURE.replace("[serve]\n", "[serve]\nmax_request_mb = 1\n"))
+    with TestClient(create_app(data, workers=0)) as client:
+        csrf = login(client, codes, TOWN)
+        response = upload(client, TOWN, csrf, [("files", ("a.jpg", JPEG + b"\x00" * 3 * 2**20))])
+        assert response.status_code == 413 and "超过" in response.json()["detail"]
+    assert not (data / TOWN).exists() or unit_files(data / TOWN) == set()
+
+
+def test_photos_land_in_the_photo_folder_also_from_a_gbk_zip(desk: Any) -> None:
+    client, codes, data = desk
+    csrf = login(client, codes, TOWN)
+    # Windows' own 压缩(zipped)文件夹 writes names in GBK without the UTF-8 flag: written here
+    # under an ASCII name of the same length, whose bytes are then swapped for the GBK ones
+    gbk = "活动/宣讲.jpg".encode("gbk")
+    placeholder = "A" * 4 + "/" + "B" * 4 + ".jpg"
+    assert len(gbk) == len(placeholder)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(placeholder, JPEG)
+        archive.writestr("Thumbs.db", b"x")
+    packed = buffer.getvalue().replace(placeholder.encode(), gbk)
+    result = upload(client, TOWN, csrf, [("files", ("照片.zip", packed)),
+                                         ("files", ("合影.png", b"\x89PNG\r\n\x1a\n" + b"0" * 50))
+                                         ]).json()
+    assert sorted(f["name"] for f in result["placed"]) == ["图片资料/合影.png", "图片资料/宣讲.jpg"]
+    assert (data / TOWN / "图片资料" / "宣讲.jpg").read_bytes() == JPEG
+    assert any("Thumbs.db" in r["reason"] for r in result["refused"])
+    too_many = [("files", (f"p{n}.jpg", JPEG)) for n in range(6)]
+    over = upload(client, TOWN, csrf, too_many).json()
+    assert over["placed"] == [] and "最多 5 张" in over["refused"][0]["reason"]
+
+
+def test_concurrent_uploads_leave_the_last_complete_file_and_log_every_event(
+        desk: Any, tmp_path: Path) -> None:
+    client, codes, data = desk
+    csrf = login(client, codes, TOWN)
+    bad = planted_roster(tmp_path, bad=True).read_bytes()
+    good = planted_roster(tmp_path, bad=False).read_bytes()
+    bodies = [bad, good] * 4
+    results: list[Any] = [None] * len(bodies)
+
+    def send(n: int) -> None:
+        results[n] = upload(client, TOWN, csrf, [("files", (f"花名册{n}.xlsx", bodies[n]))])
+
+    threads = [threading.Thread(target=send, args=(n,)) for n in range(len(bodies))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert all(r is not None and r.status_code == 200 for r in results)
+    roster = (data / TOWN / "志愿服务队伍花名册.xlsx").read_bytes()
+    assert roster in (bad, good)
+    kept = sorted((data / TOWN / "旧版").glob("*/志愿服务队伍花名册.xlsx"))
+    assert len(kept) == len(bodies) - 1 and all(p.read_bytes() in (bad, good) for p in kept)
+    events = [e for e in client.get(f"/api/units/{TOWN}/events").json()
+              if e["action"] == "upload"]
+    assert len(events) == len(bodies)
+    # the newest upload event is the file now in place, and the result shown is of that file
+    import hashlib
+
+    assert events[0]["sha256"] == hashlib.sha256(roster).hexdigest()
+    shown = client.get(f"/api/units/{TOWN}").json()
+    assert shown["files"][0]["sha256"] == hashlib.sha256(roster).hexdigest()
+    assert (shown["errors"] > 0) == (roster == bad)
+
+
+# ---------------------------------------------------------------------- confirmation
+
+
+def test_confirm_records_server_time_and_hashes_and_a_new_upload_needs_a_new_one(
+        desk: Any, tmp_path: Path) -> None:
+    client, codes, data = desk
+    csrf = login(client, codes, TOWN)
+    assert client.post(f"/api/units/{TOWN}/confirm",
+                       headers={"X-CSRF-Token": csrf}).status_code == 409  # nothing uploaded
+    upload(client, TOWN, csrf, workbooks())
+    confirmed = client.post(f"/api/units/{TOWN}/confirm", headers={"X-CSRF-Token": csrf}).json()
+    state = confirmed["confirmation"]
+    assert state["state"] == "已报送（按时）" and state["on_time"] and state["confirmed_at"]
+    again = client.post(f"/api/units/{TOWN}/confirm", headers={"X-CSRF-Token": csrf})
+    assert again.status_code == 409 and "确认报送过了" in again.json()["detail"]
+    good = planted_roster(tmp_path, bad=False)
+    upload(client, TOWN, csrf, [("files", ("花名册.xlsx", good.read_bytes()))])
+    assert client.get(f"/api/units/{TOWN}").json()["confirmation"]["state"] == "已上传未确认"
+    client.post(f"/api/units/{TOWN}/confirm", headers={"X-CSRF-Token": csrf})
+    client.post("/logout", data={"csrf_token": csrf})
+    login(client, codes, COUNTY)
+    row = next(r for r in client.get("/api/status").json() if r["name"] == TOWN)
+    assert row["submission"] == "已报送（按时）" and row["confirmed_at"] and row["last_upload"]
+    db = sqlite3.connect(data / ".wenming" / "server.sqlite3")
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.execute("SELECT count(*) FROM confirmations WHERE unit = ?", (TOWN,)).fetchone()[0] == 2
+
+
+def test_after_the_deadline_a_confirmed_unit_cannot_replace_files(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    codes = make_data(data, "deadline = 2022-07-15T12:00:00\n")
+    with TestClient(create_app(data, workers=0)) as client:
+        csrf = login(client, codes, TOWN)
+        upload(client, TOWN, csrf, workbooks())
+        state = client.post(f"/api/units/{TOWN}/confirm",
+                            headers={"X-CSRF-Token": csrf}).json()["confirmation"]
+        assert state["state"] == "已报送（逾期）" and state["on_time"] is False
+        late = upload(client, TOWN, csrf, workbooks())
+        assert late.status_code == 409 and "截止时间已过" in late.json()["detail"]
+
+
+# ---------------------------------------------------------------------- documents
+
+
+def test_unit_documents_download_and_open(desk: Any) -> None:
+    from docx import Document
+
+    client, codes, data = desk
+    csrf = login(client, codes, TOWN)
+    missing = client.get(f"/api/units/{TOWN}/documents/自评报告")
+    assert missing.status_code == 409 and "还没有上传表格" in missing.json()["detail"]
+    upload(client, TOWN, csrf, workbooks())
+    for kind in ("自评报告", "半年小结", "花名册", "材料包"):
+        response = client.get(f"/api/units/{TOWN}/documents/{kind}")
+        assert response.status_code == 200, (kind, response.text)
+        assert "attachment" in response.headers["content-disposition"]
+        if kind != "材料包":
+            text = "\n".join(p.text for p in Document(io.BytesIO(response.content)).paragraphs)
+            assert TOWN in text
+        else:
+            assert zipfile.ZipFile(io.BytesIO(response.content)).namelist()
+    assert client.get(f"/api/units/{TOWN}/documents/不存在").status_code == 404
+    no_marks = client.get(f"/api/units/{TOWN}/documents/问题标注")
+    assert no_marks.status_code in (200, 409)
+
+
+def test_county_downloads(desk: Any) -> None:
+    client, codes, data = desk
+    csrf = login(client, codes, TOWN)
+    upload(client, TOWN, csrf, workbooks())
+    client.post("/logout", data={"csrf_token": csrf})
+    login(client, codes, COUNTY)
+    for kind, suffix in (("全县汇总", "docx"), ("问题清单", "xlsx"), ("全部材料", "zip")):
+        response = client.get(f"/api/county/documents/{kind}")
+        assert response.status_code == 200, (kind, response.text)
+        assert suffix in response.headers["content-disposition"]
+    names = zipfile.ZipFile(io.BytesIO(client.get("/api/county/documents/全部材料").content)
+                            ).namelist()
+    assert f"{TOWN}/志愿服务队伍花名册.xlsx" in names and not any("旧版" in n for n in names)
+
+
+def test_worker_processes_and_files_found_at_start(tmp_path: Path) -> None:
+    """With a real process pool; a unit copied into the data folder by hand is checked at
+    start and shows on the county's table."""
+    import shutil
+    import time
+
+    data = tmp_path / "data"
+    codes = make_data(data)
+    shutil.copytree(SAMPLE / OTHER, data / OTHER)
+    with TestClient(create_app(data, workers=1)) as client:
+        login(client, codes, COUNTY)
+        for _ in range(300):
+            row = next(r for r in client.get("/api/status").json() if r["name"] == OTHER)
+            if row["present"] and not row["checking"]:
+                break
+            time.sleep(0.1)
+        assert row["present"] and row["submission"] == "已上传未确认"
+        assert len(row["workbooks"]) == 4
