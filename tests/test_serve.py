@@ -524,3 +524,44 @@ def test_worker_processes_and_files_found_at_start(tmp_path: Path) -> None:
             time.sleep(0.1)
         assert row["present"] and row["submission"] == "已上传未确认"
         assert len(row["workbooks"]) == 4
+
+
+def test_readme_lists_every_api_route_and_document(tmp_path: Path) -> None:
+    from wenming_cli.serve import work
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    app = create_app(tmp_path, workers=0)
+    paths = {getattr(r, "path", "") for r in app.routes}
+    api = {p for p in paths if p.startswith("/api/") and p != "/api/openapi.json"}
+    assert len(api) == 8
+    for path in api | {"/login", "/logout"}:
+        shown = path.replace("{unit}", "{单位}").replace("{kind}", "{文档}")
+        assert f"`GET {shown}" in readme or f"`POST {shown}" in readme, path
+    documents = readme.split("GET /api/units/{单位}/documents/{文档}`")[1].split("\n")[0]
+    assert all(kind in documents for kind in work.DOCUMENT_KINDS)
+    county = readme.split("GET /api/county/documents/{文档}`")[1].split("\n")[0]
+    assert all(kind in county for kind in work.COUNTY_KINDS)
+
+
+def test_serve_command_prints_where_to_open_it(tmp_path: Path, monkeypatch: Any) -> None:
+    import uvicorn
+    from typer.testing import CliRunner
+
+    from wenming_cli.cli import app
+
+    started: list[tuple[str, int]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda application, host, port, **_: started.append(
+        (host, port)))
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    local = runner.invoke(app, ["serve"])
+    assert local.exit_code == 0, local.output
+    assert "已新建数据文件夹" in local.output and "还没有登录码" in local.output
+    assert "http://127.0.0.1:8765/" in local.output and "注意" not in local.output.split("登录码")[1]
+    lan = runner.invoke(app, ["serve", "--host", "0.0.0.0", "--port", "9000"])
+    assert lan.exit_code == 0 and "局域网内的其他电脑都能打开本系统" in lan.output
+    assert started == [("127.0.0.1", 8765), ("0.0.0.0", 9000)]
+    assert (tmp_path / "data" / ".wenming" / "server.sqlite3").is_file()
+    (tmp_path / "file").write_text("x")
+    bad = runner.invoke(app, ["serve", "--data", "file"])
+    assert bad.exit_code == 2 and "不是文件夹" in bad.output

@@ -88,8 +88,19 @@ class Desk:
         return self.locks.setdefault(unit, asyncio.Lock())
 
     async def run(self, func: Any, *args: Any) -> Any:
+        """``func(*args)`` in the pool; a pool whose worker died (killed by the system when
+        memory ran out) is replaced and the job tried once more."""
+        from concurrent.futures.process import BrokenProcessPool
+
         assert self.pool is not None
-        return await asyncio.get_running_loop().run_in_executor(self.pool, func, *args)
+        loop = asyncio.get_running_loop()
+        try:
+            return await loop.run_in_executor(self.pool, func, *args)
+        except BrokenProcessPool:
+            log.error("工作进程意外退出，已重新启动")
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool = _pool(self.workers)
+            return await loop.run_in_executor(self.pool, func, *args)
 
     @property
     def out(self) -> Path:
