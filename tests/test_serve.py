@@ -565,3 +565,23 @@ def test_serve_command_prints_where_to_open_it(tmp_path: Path, monkeypatch: Any)
     (tmp_path / "file").write_text("x")
     bad = runner.invoke(app, ["serve", "--data", "file"])
     assert bad.exit_code == 2 and "不是文件夹" in bad.output
+
+
+def test_the_page_upload_says_what_was_taken_and_what_not(desk: Any, tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    client, codes, data = desk
+    csrf = login(client, codes, TOWN)
+    other = Workbook()
+    other.active.append(["品名", "单价", "数量"])
+    stranger = tmp_path / "采购清单.xlsx"
+    other.save(stranger)
+    nothing = client.post(f"/units/{TOWN}/upload", data={"csrf_token": csrf},
+                          files=[("files", ("程序.xlsx", b"MZ" + b"\x00" * 64))])
+    assert nothing.status_code == 200 and "Windows 程序" in nothing.text  # after the redirect
+    page = client.post(f"/units/{TOWN}/upload", data={"csrf_token": csrf},
+                       files=workbooks()[:1] + [("files", (stranger.name, stranger.read_bytes()))])
+    assert page.status_code == 200
+    assert "已收到：基本情况与自评表.xlsx" in page.text and "['" not in page.text
+    assert "采购清单.xlsx" in page.text and "不是这四种表格之一" in page.text
+    assert not (data / TOWN / "采购清单.xlsx").exists()

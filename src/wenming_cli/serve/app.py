@@ -268,13 +268,11 @@ def create_app(data_dir: Path, workers: int | None = None) -> FastAPI:
             except HTTPException as exc:
                 request.session["flash"] = {"refused": [{"file": "", "reason": exc.detail}]}
                 return RedirectResponse(f"/units/{quote(unit)}", 303)
-        refused = [{"file": r.file, "reason": r.reason} for r in intake.refused]
-        if job is not None:
-            done, _ = await asyncio.wait({job}, timeout=PAGE_WAIT)
-            if job in done and job.exception() is None:
-                refused += job.result().get("refused", [])
-        request.session["flash"] = {"refused": refused,
-                                    "staged": len(intake.staged)}
+        if job is None:  # nothing taken: say why here (a job's refusals are in last_upload)
+            request.session["flash"] = {"refused": [{"file": r.file, "reason": r.reason}
+                                                    for r in intake.refused]}
+        else:
+            await asyncio.wait({job}, timeout=PAGE_WAIT)  # then the page shows progress
         return RedirectResponse(f"/units/{quote(unit)}", 303)
 
     @app.post("/units/{unit}/confirm")
@@ -538,6 +536,10 @@ async def _upload_job(desk: Desk, unit: str, intake: Intake, staging: Path, seq:
             finally:
                 desk.checking.pop(unit, None)
             stored = {k: v for k, v in result.items() if k not in ("placed", "refused")}
+            stored["last_upload"] = {
+                "time": now().isoformat(), "placed": [p["name"] for p in result["placed"]],
+                "refused": [{"file": r.file, "reason": r.reason} for r in intake.refused]
+                + result["refused"]}
             desk.store.save_result(unit, seq, stored)
             for placed in result["placed"]:
                 desk.store.log(unit, "upload", file=redact(placed["name"]), size=placed["size"],
