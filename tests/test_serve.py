@@ -236,6 +236,8 @@ def test_the_county_sees_every_unit_but_is_not_a_unit(desk: Any) -> None:
     assert client.get(f"/api/units/{TOWN}").json()["files"]
     assert client.get(f"/units/{TOWN}").status_code == 200
     assert client.get(f"/api/units/{COUNTY}").status_code == 404
+    for hidden in ("..", ".wenming", "%2E%2E"):
+        assert client.get(f"/api/units/{hidden}").status_code == 404, hidden
     rows = client.get("/api/status").json()
     assert len(rows) == 51 and {r["name"] for r in rows} >= {TOWN, OTHER}
     assert rows[-1]["name"] == TOWN and rows[-1]["submission"] == "已上传未确认"

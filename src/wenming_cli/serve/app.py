@@ -413,8 +413,11 @@ def _allowed(desk: Desk, request: Request, unit: str) -> Account:
     if account is None:
         raise HTTPException(401, "请先登录。")
     if account.kind == "county":
-        if unit != COUNTY and (desk.config.unit_kind(unit) != "unknown"
-                               or (desk.data_dir / unit).is_dir()) and "/" not in unit:
+        from ..files import component_problem
+
+        # a unit of the config, or a folder outside the list (名单外) — never ".." or ".wenming"
+        if unit != COUNTY and component_problem(unit) is None and (
+                desk.config.unit_kind(unit) != "unknown" or (desk.data_dir / unit).is_dir()):
             return account
     elif account.name == unit:
         return account
