@@ -526,6 +526,14 @@ def test_worker_processes_and_files_found_at_start(tmp_path: Path) -> None:
             time.sleep(0.1)
         assert row["present"] and row["submission"] == "已上传未确认"
         assert len(row["workbooks"]) == 4
+        # copied in while the server runs: the county's table picks it up without a restart
+        shutil.copytree(SAMPLE / "县文旅局", data / "县文旅局")
+        for _ in range(300):
+            row = next(r for r in client.get("/api/status").json() if r["name"] == "县文旅局")
+            if row["present"] and not row["checking"]:
+                break
+            time.sleep(0.1)
+        assert row["present"] and len(row["workbooks"]) == 4
 
 
 def test_readme_lists_every_api_route_and_document(tmp_path: Path) -> None:

@@ -137,8 +137,7 @@ def create_app(data_dir: Path, workers: int | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         desk.pool = _pool(desk.workers)
-        task = asyncio.create_task(_check_found(desk))
-        desk.background.add(task)
+        _rescan(desk)
         try:
             yield
         finally:
@@ -337,6 +336,7 @@ def create_app(data_dir: Path, workers: int | None = None) -> FastAPI:
     @app.get("/county")
     async def county_page(request: Request) -> Response:
         _county_only(desk, request)
+        _rescan(desk)
         rows = _board(desk)
         counts = {state: sum(1 for r in rows if r["submission"] == state)
                   for state in board.SUBMISSION_STATES}
@@ -346,6 +346,7 @@ def create_app(data_dir: Path, workers: int | None = None) -> FastAPI:
     @app.get("/api/status")
     async def status_api(request: Request) -> list[dict[str, Any]]:
         _county_only(desk, request)
+        _rescan(desk)
         return _board(desk)
 
     @app.get("/api/county/documents/{kind}")
@@ -612,9 +613,19 @@ def _send(path: Path, keep: Path) -> Response:
     return FileResponse(target, media_type=media, filename=target.name)
 
 
+def _rescan(desk: Desk) -> None:
+    """Look for changed unit folders in the background (at most one scan at a time), so that
+    files copied into the data folder by hand show on the county's table without a restart."""
+    if any(not t.done() and t.get_name() == "rescan" for t in desk.background):
+        return
+    task = asyncio.create_task(_check_found(desk), name="rescan")
+    desk.background.add(task)
+    task.add_done_callback(desk.background.discard)
+
+
 async def _check_found(desk: Desk) -> None:
-    """At start: check every unit folder whose files differ from its kept result (files put
-    into the data folder by hand, or changed while the server was off)."""
+    """Check every unit folder whose files differ from its kept result (files put into the
+    data folder by hand, or changed while the server was off); at start and from `_rescan`."""
     from ..units import discover
 
     try:
@@ -630,7 +641,7 @@ async def _check_found(desk: Desk) -> None:
             now_files = {p.name: p.stat().st_size for p in source.files}
         except OSError:
             continue
-        if kept == now_files:
+        if kept == now_files or desk.lock(unit).locked():  # an upload's job checks it anyway
             continue
         async with desk.lock(unit):
             desk.checking[unit] = now()
