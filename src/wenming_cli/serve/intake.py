@@ -208,7 +208,13 @@ def take_files(files: Iterable[tuple[str, BinaryIO]], staging: Path, limits: Ser
             intake.refused.append(Refusal(shown, problem))
             continue
         if suffix == ".zip":
-            _take_zip(stream, shown, staging, limits, counter, intake, taken)
+            # unpacked from a file of its own: the upload's spooled file is not seekable
+            # as zipfile needs it on Python 3.10
+            packed = staging / f".zip-{len(taken)}-{len(intake.refused)}"
+            if _copy_capped(stream, packed, int(limits.max_request_mb * 2**20), counter):
+                with packed.open("rb") as archive:
+                    _take_zip(archive, shown, staging, limits, intake, taken)
+            packed.unlink(missing_ok=True)
             continue
         stored = _unique(staging, name, taken)
         copied = _copy_capped(stream, staging / stored, cap, counter)
@@ -261,7 +267,7 @@ def zip_problem(infos: list[zipfile.ZipInfo], limits: ServeLimits) -> str:
 
 
 def _take_zip(stream: BinaryIO, shown: str, staging: Path, limits: ServeLimits,
-              counter: _Counter, intake: Intake, taken: set[str]) -> None:
+              intake: Intake, taken: set[str]) -> None:
     """Stage the photos and workbooks inside one .zip (its folders flattened); other members
     (Thumbs.db, __MACOSX/…, .docx) are named as not taken."""
     try:
@@ -301,7 +307,7 @@ def _take_zip(stream: BinaryIO, shown: str, staging: Path, limits: ServeLimits,
                     intake.refused.append(Refusal(where, problem))
                     continue
                 copied = _copy_capped(_Prefixed(head, member), staging / stored,
-                                      min(cap, info.file_size), counter)
+                                      min(cap, info.file_size))
         except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
             (staging / stored).unlink(missing_ok=True)
             intake.refused.append(Refusal(where, "压缩包中的这个文件已损坏，无法解压"))
