@@ -108,15 +108,22 @@ def test_accounts_command_writes_the_list_to_hand_out(tmp_path: Path, monkeypatc
     result = runner.invoke(app, ["accounts", "--out", "登录码.xlsx"])
     assert result.exit_code == 0, result.output
     assert "已生成 52 个登录码" in result.output
-    ws = load_workbook(tmp_path / "登录码.xlsx").active
+    book = load_workbook(tmp_path / "登录码.xlsx")
+    assert book.sheetnames == ["登录码", "县中心（单独保管）"]
+    ws = book["登录码"]
     rows = [r for r in ws.iter_rows(min_row=4, values_only=True) if r[1]]
-    assert len(rows) == 52 and rows[0][1] == COUNTY and rows[1][1] == TOWN
+    assert len(rows) == 51 and rows[0][1] == TOWN and COUNTY not in {r[1] for r in rows}
+    assert all(r[4] for r in rows)  # the address on every strip
+    (county,) = [r for r in book["县中心（单独保管）"].iter_rows(min_row=4, values_only=True)]
+    assert county[1] == COUNTY and len(str(county[3]).replace("-", "")) == 12
     assert ws.print_title_rows == "$3:$3" and ws.page_setup.orientation == "portrait"
+    over = runner.invoke(app, ["accounts", "--out", "登录码.xlsx", "--reset", TOWN])
+    assert over.exit_code == 2 and "已存在" in over.output
     again = runner.invoke(app, ["accounts", "--out", "登录码2.xlsx"])
     assert again.exit_code == 0 and "所有单位都已有登录码" in again.output
     reset = runner.invoke(app, ["accounts", "--out", "重发.xlsx", "--reset", TOWN])
     assert reset.exit_code == 0 and "已生成 1 个登录码" in reset.output
-    bad = runner.invoke(app, ["accounts", "--reset", "火星镇"])
+    bad = runner.invoke(app, ["accounts", "--reset", "火星镇", "--out", "火星.xlsx"])
     assert bad.exit_code == 2 and "不是配置中的填报单位" in bad.output
 
 
@@ -173,6 +180,7 @@ def test_sixth_wrong_login_in_a_minute_is_refused(desk: Any) -> None:
     sixth = client.post("/login", data={"code": codes[TOWN], "unit": TOWN,
                                         "csrf_token": token(client)}, follow_redirects=False)
     assert sixth.status_code == 429 and "次数过多" in sixth.json()["detail"]
+    assert 0 < int(sixth.headers["retry-after"]) <= 60
     # the limit is per client address too: another unit from the same address is refused
     other = client.post("/login", data={"code": codes[OTHER], "unit": OTHER,
                                         "csrf_token": token(client)}, follow_redirects=False)
@@ -180,6 +188,34 @@ def test_sixth_wrong_login_in_a_minute_is_refused(desk: Any) -> None:
     db = sqlite3.connect(data / ".wenming" / "server.sqlite3")
     actions = [a for (a,) in db.execute("SELECT action FROM events ORDER BY id")]
     assert actions == ["login-failed"] * 5 + ["login-refused"] * 2
+
+
+def test_a_clerk_with_the_right_code_is_not_locked_out_by_guessing_elsewhere(desk: Any) -> None:
+    from wenming_cli.serve.security import LoginLimiter
+
+    limiter = LoginLimiter()
+    for n in range(5):  # five addresses guessing at 县中心
+        limiter.failed(f"10.0.0.{n}", COUNTY)
+    assert limiter.blocked("10.0.0.9", COUNTY) == 0  # the office, right at the first try
+    limiter.failed("10.0.0.9", COUNTY)
+    assert limiter.blocked("10.0.0.9", COUNTY) > 0  # once wrong, it waits like the guessers
+    client, codes, _ = desk
+    typed = codes[TOWN].translate({ord(c): ord(c) + 0xFEE0 for c in "-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"})
+    full_width = client.post("/login", data={"code": typed, "unit": TOWN,
+                                             "csrf_token": token(client)}, follow_redirects=False)
+    assert full_width.status_code == 303  # typed by a Chinese input method in full width
+
+
+def test_logout_ends_the_session_on_the_server(desk: Any) -> None:
+    client, codes, _ = desk
+    csrf = login(client, codes, TOWN)
+    kept = dict(client.cookies)
+    assert client.post("/logout", data={"csrf_token": csrf}, follow_redirects=False
+                       ).status_code == 303
+    client.cookies.clear()
+    for name, value in kept.items():
+        client.cookies.set(name, value)
+    assert client.get(f"/api/units/{TOWN}").status_code == 401
 
 
 def test_reset_code_ends_the_old_session(desk: Any) -> None:

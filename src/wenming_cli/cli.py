@@ -738,6 +738,10 @@ def accounts(
 
     if out.suffix.lower() != ".xlsx":
         raise _fail(f"--out 的文件名要以 .xlsx 结尾，如 登录码.xlsx（现在是 {esc(out.name)}）。")
+    if out.exists():
+        # never over an older list: it would go to 旧版/ as a second plain-text copy of codes
+        raise _fail(f"{esc(out)} 已存在。请用 --out 另起一个文件名（如 登录码_重发.xlsx），"
+                    "或确认旧清单已不再需要后先删除它。")
     folder = _server_data_dir(data)
     config = _load_config(folder)
     try:
@@ -757,7 +761,8 @@ def accounts(
     except OutputError as exc:
         raise _fail(f"{exc} 登录码已生成但清单没有保存，请关闭占用的文件后用 --reset 重新发放。") from exc
     console.print(f"[green]已生成 {len(codes)} 个登录码：[/]{esc(out)}")
-    console.print("请打印后分发给各单位；这份清单是登录码唯一的记录，请妥善保管，发放后可删除电子版。")
+    console.print("请打印后分发给各单位（县中心的登录码在单独的工作表“县中心（单独保管）”）；"
+                  "这份清单是登录码唯一的记录，请妥善保管，发放后可删除电子版。")
 
 
 @app.command("serve")

@@ -13,6 +13,7 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..config import Config
 from .db import Store
@@ -25,7 +26,7 @@ CODE_LENGTH = 12
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}
 
 KIND_WORDS = {"town": "镇（街道）", "unit": "县级单位", "team": "县级专业志愿服务队",
-              "county": "县中心（查看全部单位）"}
+              "county": "查看全部单位"}
 
 
 def new_code() -> str:
@@ -35,8 +36,12 @@ def new_code() -> str:
 
 
 def normalise_code(typed: str) -> str:
-    """What the clerk typed, without spaces and dashes, in capitals (``abcd efgh`` works)."""
-    return "".join(c for c in typed.upper() if c.isalnum())
+    """What the clerk typed, without spaces and dashes, in capitals (``abcd efgh`` works; so
+    does a code typed in full width by a Chinese input method, ``ＡＢＣＤ－ＥＦＧＨ``)."""
+    import unicodedata
+
+    return "".join(c for c in unicodedata.normalize("NFKC", typed).upper()
+                   if c.isascii() and c.isalnum())
 
 
 def hash_code(code: str, salt: bytes) -> bytes:
@@ -100,40 +105,50 @@ def issue_codes(store: Store, config: Config, reset: list[str] | None = None) ->
 
 
 def write_codes_xlsx(codes: list[IssuedCode], target: Path, address: str, county: str) -> None:
-    """The office's list to hand out: one row per unit (序号, 填报单位, 类别, 登录码, 签收), printed
-    A4 portrait on one page wide with the header repeated, the codes in a large fixed-width font.
+    """The office's list to hand out: one row per unit (序号, 填报单位, 类别, 登录码, 登录网址,
+    领取人签字; the address on every row, so that a strip cut off still says where to log in),
+    printed A4 portrait on one page wide with the header repeated, the codes in a large
+    fixed-width font. 县中心's code is on a sheet of its own: the units' list is signed by every
+    unit's clerk, who must not see the code that opens every unit.
 
     Raises:
         OSError: the file cannot be written.
     """
     from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for title, items in (("登录码", [c for c in codes if c.kind != "county"]),
+                         ("县中心（单独保管）", [c for c in codes if c.kind == "county"])):
+        if items:
+            _code_sheet(wb.create_sheet(title), items, address, county)
+    wb.save(target)
+
+
+def _code_sheet(ws: Any, codes: list[IssuedCode], address: str, county: str) -> None:
     from openpyxl.styles import Alignment, Border, Font, Side
 
     from ..render.county import print_setup
     from ..xlsx_cells import append_row
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "登录码"
-    ws.append([f"{county}新时代文明实践报送系统登录码（请妥善保管，一单位一码，勿外传）"])
-    ws.append([f"登录网址：{address}　　登录时选择本单位，输入登录码（不区分大小写，短横线可不输）"])
-    ws.append(["序号", "填报单位", "类别", "登录码", "领取人签字"])
+    append_row(ws, [f"{county}新时代文明实践报送系统登录码（请妥善保管，一单位一码，勿外传）"])
+    append_row(ws, [f"登录网址：{address}　　登录时选择本单位，输入登录码（不区分大小写，短横线可不输）"])
+    append_row(ws, ["序号", "填报单位", "类别", "登录码", "登录网址", "领取人签字"])
     for n, item in enumerate(codes, start=1):
-        append_row(ws, [n, item.name, KIND_WORDS[item.kind], item.code, ""])
+        append_row(ws, [n, item.name, KIND_WORDS[item.kind], item.code, address, ""])
     thin = Side(style="thin")
     for row in ws.iter_rows(min_row=3, max_row=ws.max_row):
         for cell in row:
             cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
-            cell.alignment = Alignment(vertical="center")
-        ws.row_dimensions[row[0].row].height = 24
+            cell.alignment = Alignment(vertical="center", wrap_text=True)
+        ws.row_dimensions[row[0].row].height = 30
     for cell in ws["D"][3:]:
         cell.font = Font(name="Consolas", size=14, bold=True)
     for cell in ws[3]:
         cell.font = Font(bold=True)
     ws["A1"].font = Font(bold=True, size=14)
-    ws.merge_cells("A1:E1")
-    ws.merge_cells("A2:E2")
-    for column, width in zip("ABCDE", (6, 26, 20, 22, 16), strict=True):
+    ws.merge_cells("A1:F1")
+    ws.merge_cells("A2:F2")
+    for column, width in zip("ABCDEF", (5, 22, 14, 21, 24, 12), strict=True):
         ws.column_dimensions[column].width = width
     print_setup(ws, "3:3", landscape=False)
-    wb.save(target)

@@ -206,20 +206,21 @@ def create_app(data_dir: Path, workers: int | None = None) -> FastAPI:
             code = normalise_code(str(form.get("code") or ""))
             unit = str(form.get("unit") or "").strip()
         client = request.client.host if request.client else ""
-        keys = [f"addr:{client}"] + ([f"unit:{unit}"] if unit else [])
-        wait = desk.limiter.blocked(*keys)
+        wait = desk.limiter.blocked(client, unit)
         if wait > 0:
             desk.store.log(unit or "?", "login-refused", detail="尝试次数过多", client=client)
-            return _login_failed(request, page, units=expected_accounts(config), status=429,
-                                 message=f"登录码错误次数过多，请 {int(wait) + 1} 秒后再试。")
+            return _login_failed(request, page, config, unit, status=429,
+                                 message=f"登录码错误次数过多，请 {int(wait) + 1} 秒后再试。",
+                                 retry=int(wait) + 1)
         account = await asyncio.to_thread(_find_account, desk.store, code, unit)
         if account is None:
-            desk.limiter.failed(*keys)
+            desk.limiter.failed(client, unit)
             desk.store.log(unit or "?", "login-failed", client=client)
-            return _login_failed(request, page, units=expected_accounts(config), status=401,
+            return _login_failed(request, page, config, unit, status=401,
                                  message="登录码不对。请核对登录码（不区分大小写）和所选单位后重试。")
         request.session.clear()
-        request.session.update({"account": account.name, "generation": account.generation})
+        request.session.update({"account": account.name, "generation": account.generation,
+                                "sid": desk.store.open_session(account.name)})
         csrf_token(request.session)
         desk.store.log(account.name, "login", client=client)
         return RedirectResponse(_home_of(account), 303)
@@ -228,6 +229,9 @@ def create_app(data_dir: Path, workers: int | None = None) -> FastAPI:
     async def logout(request: Request) -> Response:
         async with request.form() as form:
             _require_csrf(request, form.get(CSRF_FIELD))
+        sid = request.session.get("sid")
+        if isinstance(sid, str):
+            desk.store.end_session(sid)  # a copy of the cookie kept somewhere is dead too
         request.session.clear()
         return RedirectResponse("/login", 303)
 
@@ -387,10 +391,16 @@ def _find_account(store: Store, code: str, unit: str) -> Account | None:
     return None
 
 
-def _login_failed(request: Request, page: Any, units: Any, status: int, message: str) -> Response:
+def _login_failed(request: Request, page: Any, config: Config, unit: str, status: int,
+                  message: str, retry: int = 0) -> Response:
+    headers = {"Retry-After": str(retry)} if retry else None
     if "text/html" in request.headers.get("accept", ""):
-        return page(request, "login.html", status, units=units, message=message)  # type: ignore[no-any-return]
-    return JSONResponse({"detail": message}, status)
+        response: Response = page(request, "login.html", status, units=expected_accounts(config),
+                                  message=message, chosen=unit)
+        if headers:
+            response.headers.update(headers)
+        return response
+    return JSONResponse({"detail": message}, status, headers=headers)
 
 
 def _account(desk: Desk, request: Request) -> Account | None:
@@ -400,6 +410,9 @@ def _account(desk: Desk, request: Request) -> Account | None:
         return None
     account = desk.store.account(name)
     if account is None or account.generation != request.session.get("generation"):
+        return None
+    sid = request.session.get("sid")
+    if not isinstance(sid, str) or not desk.store.session_open(sid):
         return None
     return account
 

@@ -5,6 +5,7 @@ Tables:
                  (raised by ``--reset``, which ends the sessions of the old code)
   events         every login (also failed), upload, refusal, confirmation: time (server clock,
                  ISO seconds), unit, action, file name (redacted), size, sha256, result counts
+  sessions       each login's id (in the signed cookie) and when 退出登录 ended it
   results        the last validation of each unit (the JSON the unit's page and API show), with
                  the upload sequence it belongs to
   confirmations  each 确认报送: time, the files' hashes (JSON), on time or not
@@ -39,6 +40,8 @@ CREATE TABLE IF NOT EXISTS events (
 CREATE INDEX IF NOT EXISTS events_unit ON events (unit, id);
 CREATE TABLE IF NOT EXISTS results (
   unit TEXT PRIMARY KEY, seq INTEGER NOT NULL, checked TEXT NOT NULL, payload TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS sessions (
+  id TEXT PRIMARY KEY, account TEXT NOT NULL, opened TEXT NOT NULL, ended TEXT);
 CREATE TABLE IF NOT EXISTS confirmations (
   id INTEGER PRIMARY KEY AUTOINCREMENT, unit TEXT NOT NULL, time TEXT NOT NULL,
   files TEXT NOT NULL, on_time INTEGER NOT NULL);
@@ -119,6 +122,29 @@ class Store:
                 "ON CONFLICT(name) DO UPDATE SET salt = excluded.salt, hash = excluded.hash, "
                 "kind = excluded.kind, generation = generation + 1",
                 (name, kind, salt, digest, now().isoformat()))
+
+    # ------------------------------------------------------------------ sessions
+
+    def open_session(self, account: str) -> str:
+        """A new session id for ``account`` (random, 128 bits)."""
+        import secrets
+
+        sid = secrets.token_urlsafe(16)
+        with self._connect() as db:
+            db.execute("INSERT INTO sessions (id, account, opened) VALUES (?, ?, ?)",
+                       (sid, account, now().isoformat()))
+        return sid
+
+    def end_session(self, sid: str) -> None:
+        """退出登录: the session id is dead, whoever holds a copy of the cookie."""
+        with self._connect() as db:
+            db.execute("UPDATE sessions SET ended = ? WHERE id = ?", (now().isoformat(), sid))
+
+    def session_open(self, sid: str) -> bool:
+        """True while the session has not been ended."""
+        with self._connect() as db:
+            row = db.execute("SELECT ended FROM sessions WHERE id = ?", (sid,)).fetchone()
+        return row is not None and row[0] is None
 
     # ------------------------------------------------------------------ events
 

@@ -61,8 +61,8 @@ def csrf_ok(session: MutableMapping[str, Any], sent: str | None) -> bool:
 
 
 class LoginLimiter:
-    """Wrong logins in the last minute, per key (``addr:<ip>``, ``unit:<name>``); in memory
-    (one server process), so a restart forgets them."""
+    """Wrong logins in the last minute, per client address and per unit; in memory (one
+    server process), so a restart forgets them."""
 
     def __init__(self, tries: int = LOGIN_TRIES, window: float = LOGIN_WINDOW) -> None:
         self.tries = tries
@@ -76,18 +76,27 @@ class LoginLimiter:
             times.popleft()
         return times
 
-    def blocked(self, *keys: str) -> float:
-        """Seconds until a try is allowed again (0 when it is)."""
-        wait = 0.0
-        for key in keys:
-            times = self._recent(key)
-            if len(times) >= self.tries:
-                wait = max(wait, times[0] + self.window - time.monotonic())
+    def _wait(self, key: str) -> float:
+        times = self._recent(key)
+        if len(times) < self.tries:
+            return 0.0
+        return max(0.0, times[0] + self.window - time.monotonic())
+
+    def blocked(self, address: str, unit: str = "") -> float:
+        """Seconds until a try from ``address`` (for ``unit``) is allowed again, 0 when it is.
+
+        An address with `tries` wrong codes in the window waits. A unit with `tries` wrong
+        codes (from many addresses: a spread-out guess) is closed only to the addresses that
+        got a code wrong themselves — a clerk who types the right code at the first try is
+        never locked out by somebody else's guessing."""
+        wait = self._wait(f"addr:{address}")
+        if unit and self._recent(f"addr:{address}"):
+            wait = max(wait, self._wait(f"unit:{unit}"))
         return wait
 
-    def failed(self, *keys: str) -> None:
-        """Count one wrong code against every key."""
-        for key in keys:
+    def failed(self, address: str, unit: str = "") -> None:
+        """Count one wrong code against the address and the unit."""
+        for key in [f"addr:{address}"] + ([f"unit:{unit}"] if unit else []):
             self._recent(key).append(time.monotonic())
 
 
