@@ -299,8 +299,9 @@ def test_upload_shows_reading_problems_and_checklist(desk: Any) -> None:
     assert "读取情况" in page and "“五有”对标情况" in page and "志愿服务队伍花名册.xlsx" in page
 
 
-def planted_roster(tmp_path: Path, bad: bool) -> Path:
-    """城北街道's roster with the first 身份证号码 made wrong (check digit) or left right."""
+def planted_roster(tmp_path: Path, bad: bool, version: int = 0) -> Path:
+    """城北街道's roster with the first 身份证号码 made wrong (check digit) or left right;
+    ``version`` > 0 also changes a volunteer's name (so that each version is another file)."""
     book = load_workbook(SAMPLE / TOWN / "志愿服务队伍花名册.xlsx")
     ws = book["队员"]
     header = next(r for r in range(1, 6) if any("身份证" in str(c.value or "") for c in ws[r]))
@@ -309,7 +310,10 @@ def planted_roster(tmp_path: Path, bad: bool) -> Path:
     value = str(cell.value)
     if bad:
         cell.value = value[:-1] + ("0" if value[-1] != "0" else "1")
-    target = tmp_path / ("bad" if bad else "good") / "花名册.xlsx"
+    if version:
+        name_column = next(c.column for c in ws[header] if "姓名" in str(c.value or ""))
+        ws.cell(header + 3, name_column).value = f"张{'一二三四五六七八九十'[version % 10]}"
+    target = tmp_path / f"{'bad' if bad else 'good'}{version}" / "花名册.xlsx"
     target.parent.mkdir(exist_ok=True)
     book.save(target)
     return target
@@ -387,7 +391,7 @@ def test_hostile_uploads_are_refused_in_chinese_and_nothing_is_written(desk: Any
         assert response.status_code == 400, case
         refused = response.json()["refused"]
         assert len(refused) == 1 and words in refused[0]["reason"], (case, refused)
-        assert not (data / TOWN).exists() or unit_files(data / TOWN) == set(), case
+        assert not (data / TOWN).exists(), case  # not even an empty folder
     assert not (data.parent / "evil.jpg").exists() and not (data / "evil.jpg").exists()
     leftovers = [p for p in (data / TOWN).iterdir()] if (data / TOWN).exists() else []
     assert leftovers == []  # no staging folder left behind
@@ -433,9 +437,8 @@ def test_concurrent_uploads_leave_the_last_complete_file_and_log_every_event(
         desk: Any, tmp_path: Path) -> None:
     client, codes, data = desk
     csrf = login(client, codes, TOWN)
-    bad = planted_roster(tmp_path, bad=True).read_bytes()
-    good = planted_roster(tmp_path, bad=False).read_bytes()
-    bodies = [bad, good] * 4
+    bodies = [planted_roster(tmp_path, bad=n % 2 == 0, version=n + 1).read_bytes()
+              for n in range(8)]
     results: list[Any] = [None] * len(bodies)
 
     def send(n: int) -> None:
@@ -448,9 +451,10 @@ def test_concurrent_uploads_leave_the_last_complete_file_and_log_every_event(
         thread.join(60)
     assert all(r is not None and r.status_code == 200 for r in results)
     roster = (data / TOWN / "志愿服务队伍花名册.xlsx").read_bytes()
-    assert roster in (bad, good)
+    assert roster in bodies
     kept = sorted((data / TOWN / "旧版").glob("*/志愿服务队伍花名册.xlsx"))
-    assert len(kept) == len(bodies) - 1 and all(p.read_bytes() in (bad, good) for p in kept)
+    assert len(kept) == len(bodies) - 1
+    assert sorted(p.read_bytes() for p in kept + [data / TOWN / "志愿服务队伍花名册.xlsx"]) == sorted(bodies)  # none lost
     events = [e for e in client.get(f"/api/units/{TOWN}/events").json()
               if e["action"] == "upload"]
     assert len(events) == len(bodies)
@@ -460,7 +464,7 @@ def test_concurrent_uploads_leave_the_last_complete_file_and_log_every_event(
     assert events[0]["sha256"] == hashlib.sha256(roster).hexdigest()
     shown = client.get(f"/api/units/{TOWN}").json()
     assert shown["files"][0]["sha256"] == hashlib.sha256(roster).hexdigest()
-    assert (shown["errors"] > 0) == (roster == bad)
+    assert (shown["errors"] > 0) == (bodies.index(roster) % 2 == 0)
 
 
 # ---------------------------------------------------------------------- confirmation
@@ -631,3 +635,30 @@ def test_the_page_upload_says_what_was_taken_and_what_not(desk: Any, tmp_path: P
     assert "已收到：基本情况与自评表.xlsx" in page.text and "['" not in page.text
     assert "采购清单.xlsx" in page.text and "不是这四种表格之一" in page.text
     assert not (data / TOWN / "采购清单.xlsx").exists()
+
+
+def test_odd_names_same_file_twice_and_blank_templates(desk: Any, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from wenming_cli.cli import app
+
+    client, codes, data = desk
+    csrf = login(client, codes, TOWN)
+    photo = [("files", ("活动" * 60 + ".jpg", JPEG)),
+             ("files", ("合影\u202egpj.jpg", JPEG + b"1")), ("files", ("CON.jpg", JPEG + b"2"))]
+    names = sorted(Path(f["name"]).name for f in upload(client, TOWN, csrf, photo).json()["placed"])
+    assert all(len(n.encode()) <= 200 for n in names) and "\u202e" not in "".join(names)
+    assert "_CON.jpg" in names
+    upload(client, TOWN, csrf, workbooks()[:1])
+    upload(client, TOWN, csrf, workbooks()[:1])  # the same file again: no second copy kept
+    assert not (data / TOWN / "旧版").exists()
+    # blank templates cannot be confirmed
+    blank = tmp_path / "blank"
+    assert CliRunner().invoke(app, ["init-templates", "--town", OTHER, "--out", str(blank)]
+                              ).exit_code == 0
+    client.post("/logout", data={"csrf_token": csrf})
+    csrf = login(client, codes, OTHER)
+    upload(client, OTHER, csrf, [("files", (p.name, p.read_bytes()))
+                                 for p in sorted((blank / OTHER).glob("*.xlsx"))])
+    refused = client.post(f"/api/units/{OTHER}/confirm", headers={"X-CSRF-Token": csrf})
+    assert refused.status_code == 409 and "空白模板" in refused.json()["detail"]

@@ -28,7 +28,7 @@ import shutil
 import tempfile
 from collections.abc import AsyncIterator
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -512,34 +512,42 @@ async def _start_upload(desk: Desk, request: Request, unit: str, files: list[Any
         raise HTTPException(409, f"已于 {confirmation.time:%m月%d日 %H:%M} 确认报送，报送截止时间已过，"
                             "不能再更换文件；如需更正请联系县中心。")
     folder = desk.data_dir / unit
+    made = not folder.exists()
     folder.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX + "upload-", dir=folder))
+
+    def forget() -> None:  # nothing taken: no trace in the data folder, not even the folder
+        shutil.rmtree(staging, ignore_errors=True)
+        if made:
+            with suppress(OSError):
+                folder.rmdir()
+
     client = request.client.host if request.client else ""
     try:
         intake = await asyncio.to_thread(
             take_files, [(u.filename or "", u.file) for u in uploads], staging, desk.config.serve)
     except UploadTooLarge as exc:
-        shutil.rmtree(staging, ignore_errors=True)
+        forget()
         desk.store.log(unit, "refused", detail=str(exc), client=client)
         raise HTTPException(413, str(exc)) from exc
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        forget()
         raise
     for refusal in intake.refused:
         desk.store.log(unit, "refused", file=refusal.file, detail=refusal.reason, client=client)
     if not intake.staged:
-        shutil.rmtree(staging, ignore_errors=True)
+        forget()
         return None, intake
     seq = desk.store.log(unit, "upload-received", detail=f"{len(intake.staged)} 个文件",
                          client=client)
-    job = asyncio.create_task(_upload_job(desk, unit, intake, staging, seq, client))
+    job = asyncio.create_task(_upload_job(desk, unit, intake, staging, seq, client, made))
     desk.background.add(job)
     job.add_done_callback(desk.background.discard)
     return job, intake
 
 
 async def _upload_job(desk: Desk, unit: str, intake: Intake, staging: Path, seq: int,
-                      client: str) -> dict[str, Any]:
+                      client: str, made: bool = False) -> dict[str, Any]:
     """Place and check under the unit's lock; record the result and one event per file."""
     try:
         async with desk.lock(unit):
@@ -574,6 +582,9 @@ async def _upload_job(desk: Desk, unit: str, intake: Intake, staging: Path, seq:
         raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+        if made:  # a folder made for this upload, which placed nothing
+            with suppress(OSError):
+                staging.parent.rmdir()
 
 
 def _confirm(desk: Desk, unit: str, request: Request) -> None:
@@ -588,13 +599,17 @@ def _confirm(desk: Desk, unit: str, request: Request) -> None:
     files = board.files_of(payload)
     if not files:
         raise HTTPException(409, "还没有上传表格，不能确认报送。")
+    assert payload is not None
+    kinds = {f["kind"] for f in payload["files"] if f["kind"]}
+    if not kinds or kinds <= set(payload.get("empty", [])):
+        raise HTTPException(409, "上传的表格都还是空白模板，没有填写内容，不能确认报送；"
+                            "请填好后重新上传。")
     confirmation = desk.store.confirmation(unit)
     if confirmation is not None and confirmation.files == files:
         raise HTTPException(409, f"这些文件已于 {confirmation.time:%m月%d日 %H:%M} 确认报送过了。")
     if confirmation is not None and now() > desk.config.deadline:
         raise HTTPException(409, "报送截止时间已过，不能再次确认；如需更正请联系县中心。")
     on_time = now() <= desk.config.deadline
-    assert payload is not None
     desk.store.confirm(unit, files, on_time)
     desk.store.log(unit, "confirm", errors=payload["errors"], warnings=payload["warnings"],
                    detail="按时" if on_time else "逾期",

@@ -46,6 +46,9 @@ MAX_RATIO = 100
 """A zip member that unpacks to more than 100× its packed size is a bomb: JPG and PNG hardly
 compress (a phone photo packs to 95–99 %), a workbook about 5–10× (its XML)."""
 CHUNK = 1 << 20
+_INVISIBLE = frozenset("\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+                       "\u2066\u2067\u2068\u2069\ufeff")
+"""Zero-width and direction characters: ``报告\u202excod.jpg`` shows as ``报告gpj.docx``."""
 
 
 @dataclass
@@ -99,13 +102,17 @@ def base_name(raw: str) -> tuple[str | None, str]:
     if ("/" in text or "\\" in text or text in (".", "..")
             or PureWindowsPath(text).drive or PurePosixPath(text).is_absolute()):
         return None, "文件名中带有文件夹路径（如 ../ 或 C:\\），出于安全考虑不接收；请直接选择文件上传"
-    text = "".join("_" if c in '/\\:*?"<>|' or ord(c) < 32 or ord(c) == 127 else c for c in text)
+    text = "".join("_" if c in '/\\:*?"<>|' or ord(c) < 32 or ord(c) == 127 else c
+                   for c in text if c not in _INVISIBLE)
     text = text.lstrip(". ").rstrip(". ") or "_"
     stem, dot, suffix = text.rpartition(".")
     if not dot:
         stem, suffix = text, ""
-    if len(text) > 100:
-        text = stem[: 100 - len(suffix) - 1] + "." + suffix if suffix else text[:100]
+    # at most 80 characters and 200 bytes of UTF-8 (Linux allows 255 bytes, i.e. 85 Chinese
+    # characters; the 旧版 copy and the 问题标注 copy add to the name)
+    while len(text) > 80 or len(text.encode()) > 200:
+        stem = stem[:-1]
+        text = f"{stem}.{suffix}" if dot else stem
     if component_problem(text) is not None:  # a device name such as CON.xlsx
         text = "_" + text
     return text, ""
@@ -121,6 +128,9 @@ def content_problem(suffix: str, head: bytes) -> str:
         return "文件是空的（0 字节），请重新保存后再上传"
     if any(head.startswith(magic) for magic in MAGIC[suffix]):
         return ""
+    if suffix in PHOTO_SUFFIXES and any(head.startswith(m) for p in PHOTO_SUFFIXES
+                                        for m in MAGIC[p]):
+        return ""  # a JPG saved as .png by a phone app is still a photo
     what = _what_it_is(head)
     shown = f"实际是{what}" if what else "内容与扩展名不符"
     return f"文件扩展名是 {suffix}，但{shown}，不接收；请上传用 WPS/Excel 保存的原表格或原始照片"
@@ -319,7 +329,7 @@ def _take_zip(stream: BinaryIO, shown: str, staging: Path, limits: ServeLimits,
         intake.staged.append(Staged(stored, kind, staging / stored, *copied, came_as=where))
     if skipped:
         more = f" 等 {len(skipped)} 个" if len(skipped) > 3 else ""
-        intake.refused.append(Refusal(shown, f"其中的 {'、'.join(skipped[:3])}{more}不是表格或照片，"
+        intake.refused.append(Refusal(shown, f"其中的 {'、'.join(skipped[:3])}{more} 不是表格或照片，"
                                       "没有收取"))
 
 

@@ -122,9 +122,11 @@ def place(folder: Path, staged: list[Staged], known_kinds: dict[str, str],
     have = {p.name.lower() for p in photo_dir.iterdir()} if photo_dir.is_dir() else set()
     new = {p.name.lower() for p in photos} - have
     if len(have) + len(new) > max_photos:
-        for item in photos:
-            refused.append(Refusal(item.came_as, f"图片资料最多 {max_photos} 张（已有 {len(have)} 张，"
-                                   f"这次 {len(photos)} 张），请挑选后再传"))
+        names = "、".join(item.came_as for item in photos[:3])
+        more = f" 等 {len(photos)} 张" if len(photos) > 3 else ""
+        refused.append(Refusal(f"{names}{more}", f"图片资料最多 {max_photos} 张（已有 {len(have)} 张，"
+                               f"这次 {len(new)} 张新照片），这次的照片都没有收取；请只上传活动表"
+                               "“图片资料”列中写到的照片，或请县中心调高上限"))
         photos = []
     if not chosen and not photos:
         return placed, refused
@@ -138,6 +140,11 @@ def place(folder: Path, staged: list[Staged], known_kinds: dict[str, str],
 
     for kind, item in chosen.items():
         target = folder / (Path(BY_KIND[kind].file_name).stem + Path(item.name).suffix.lower())
+        if target.is_file() and sha256_of(target) == item.sha256:  # the same file again
+            item.path.unlink()
+            placed.append({"name": target.name, "kind": kind, "size": item.size,
+                           "sha256": item.sha256, "came_as": item.came_as, "replaced": []})
+            continue
         older = [folder / name for name, k in known_kinds.items()
                  if k == kind and (folder / name).is_file()]
         if target.is_file() and target not in older:
@@ -156,10 +163,13 @@ def place(folder: Path, staged: list[Staged], known_kinds: dict[str, str],
     for item in photos:
         target = photo_dir / item.name
         replaced = []
-        if target.is_file():
+        if target.is_file() and sha256_of(target) == item.sha256:
+            item.path.unlink()
+        elif target.is_file():
             _keep_old(target, backup_folder(), PHOTO_DIR)
             replaced.append(target.name)
-        os.replace(item.path, target)
+        if item.path.exists():
+            os.replace(item.path, target)
         placed.append({"name": f"{PHOTO_DIR}/{target.name}", "kind": "photo", "size": item.size,
                        "sha256": item.sha256, "came_as": item.came_as, "replaced": replaced})
     return placed, refused
