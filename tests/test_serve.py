@@ -399,13 +399,27 @@ def test_hostile_uploads_are_refused_in_chinese_and_nothing_is_written(desk: Any
     assert sum(e["action"] == "refused" for e in events) == len(cases)
 
 
+def test_errors_a_user_can_cause_are_chinese(desk: Any) -> None:
+    client, codes, _ = desk
+    login(client, codes, TOWN)
+    for response in (client.get("/logout"), client.get("/static/nope.css"),
+                     client.get("/api/nothing"), client.put(f"/api/units/{TOWN}")):
+        assert response.status_code in (404, 405)
+        assert "Not Found" not in response.text and "Method Not Allowed" not in response.text
+        assert "页面" in response.text or "网址" in response.text
+
+
 def test_request_over_the_cap_is_413_before_parsing(tmp_path: Path) -> None:
     data = tmp_path / "data"
     codes = make_data(data, FUTURE.replace("[serve]\n", "[serve]\nmax_request_mb = 1\n"))
     with TestClient(create_app(data, workers=0)) as client:
         csrf = login(client, codes, TOWN)
         response = upload(client, TOWN, csrf, [("files", ("a.jpg", JPEG + b"\x00" * 3 * 2**20))])
-        assert response.status_code == 413 and "超过" in response.json()["detail"]
+        assert response.status_code == 413 and "超过 1 MB" in response.json()["detail"]
+        form = client.post(f"/units/{TOWN}/upload", data={"csrf_token": csrf},
+                           files=[("files", ("a.jpg", JPEG + b"\x00" * 3 * 2**20))])
+        assert form.status_code == 413 and form.headers["content-type"].startswith("text/html")
+        assert "分几次上传" in form.text
     assert not (data / TOWN).exists() or unit_files(data / TOWN) == set()
 
 
@@ -612,6 +626,13 @@ def test_serve_command_prints_where_to_open_it(tmp_path: Path, monkeypatch: Any)
     assert lan.exit_code == 0 and "局域网内的其他电脑都能打开本系统" in lan.output
     assert started == [("127.0.0.1", 8765), ("0.0.0.0", 9000)]
     assert (tmp_path / "data" / ".wenming" / "server.sqlite3").is_file()
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        busy = runner.invoke(app, ["serve", "--port", str(taken.getsockname()[1])])
+    assert busy.exit_code == 2 and "端口已被占用" in busy.output and len(started) == 2
     (tmp_path / "file").write_text("x")
     bad = runner.invoke(app, ["serve", "--data", "file"])
     assert bad.exit_code == 2 and "不是文件夹" in bad.output

@@ -785,6 +785,12 @@ def serve(
         raise _fail(f"无法在 {folder} 中建立报送系统的记录：{_path_reason(exc) or exc.strerror}。") from exc
     if not accounts_made:
         console.print("[yellow]还没有登录码：请先运行 wenming accounts --out 登录码.xlsx[/]")
+    try:  # the port taken (a second window, the scheduled start): say so before starting
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+            probe.bind((host, port))
+    except OSError as exc:
+        raise _fail(f"无法在 {host}:{port} 上启动：端口已被占用或地址不属于本机。可能已有一个报送系统在运行"
+                    "（请先关闭它的窗口），或用 --port 换一个端口，如 --port 8766。") from exc
     from .serve.app import create_app
 
     application = create_app(folder, workers=jobs or None)
@@ -807,7 +813,10 @@ def serve(
     import uvicorn
 
     try:
-        uvicorn.run(application, host=host, port=port, log_level="warning", access_log=False)
+        # no access log (a log is no place for who uploaded what); no proxy headers: nobody
+        # may pass for another address (the login limit counts per address)
+        uvicorn.run(application, host=host, port=port, log_level="warning", access_log=False,
+                    proxy_headers=False)
     except OSError as exc:
         raise _fail(f"无法在端口 {port} 上启动：{_path_reason(exc) or '端口可能已被占用'}；"
                     "请关闭另一个报送系统窗口，或用 --port 换一个端口。") from exc

@@ -156,7 +156,8 @@ def create_app(data_dir: Path, workers: int | None = None) -> FastAPI:
     app.add_middleware(SessionMiddleware, secret_key=session_secret(desk.store.folder),
                        session_cookie=SESSION_COOKIE, max_age=SESSION_SECONDS,
                        same_site="strict", https_only=False)
-    app.add_middleware(BodyLimit, limit=int(limits.max_request_mb * 2**20) + 2**20)
+    app.add_middleware(BodyLimit, limit=int(limits.max_request_mb * 2**20) + 2**20,
+                       shown_mb=limits.max_request_mb)
     app.add_middleware(SecurityHeaders)
 
     def page(request: Request, name: str, status: int = 200, **context: Any) -> Response:
@@ -171,9 +172,11 @@ def create_app(data_dir: Path, workers: int | None = None) -> FastAPI:
         api = request.url.path.startswith("/api/")
         if exc.status_code == 401 and not api:
             return RedirectResponse("/login", 303)
-        detail = exc.detail if isinstance(exc.detail, str) else "请求无法处理"
+        detail = exc.detail if isinstance(exc.detail, str) else ""
+        if not detail or detail.isascii():  # Starlette's own "Not Found", "Method Not Allowed"
+            detail = _PLAIN_ERRORS.get(exc.status_code, "请求无法处理，请返回首页重试。")
         if api:
-            return JSONResponse({"detail": detail}, exc.status_code)
+            return JSONResponse({"detail": detail}, exc.status_code, headers=exc.headers)
         return page(request, "error.html", exc.status_code, message=detail)
 
     @app.exception_handler(RequestValidationError)
@@ -184,7 +187,10 @@ def create_app(data_dir: Path, workers: int | None = None) -> FastAPI:
     async def server_error(request: Request, exc: Exception) -> Response:
         log.error("服务器内部错误：%s %s（%s）", request.method, request.url.path,
                   type(exc).__name__)  # no message: it may quote a cell
-        return JSONResponse({"detail": "服务器出错了，请稍后重试；如一再出现请联系县中心。"}, 500)
+        message = "服务器出错了，请稍后重试；如一再出现请联系县中心。"
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": message}, 500)
+        return page(request, "error.html", 500, message=message)
 
     # ------------------------------------------------------------------ login
 
@@ -374,6 +380,14 @@ def create_app(data_dir: Path, workers: int | None = None) -> FastAPI:
 
 
 # ---------------------------------------------------------------------- helpers
+
+
+_PLAIN_ERRORS = {
+    404: "没有这个页面。请从首页进入，不要手工修改网址。",
+    405: "这个网址不能这样打开。请从页面上的按钮或链接进入。",
+    413: "上传的内容太大，请分几次上传。",
+    422: "请求缺少必要的内容，请返回重试。",
+}
 
 
 def _home_of(account: Account) -> str:

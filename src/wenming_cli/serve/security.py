@@ -111,9 +111,10 @@ class BodyLimit:
     it is parsed or spooled to disk — by its Content-Length, and by counting for a body sent
     without one (chunked)."""
 
-    def __init__(self, app: ASGIApp, limit: int) -> None:
+    def __init__(self, app: ASGIApp, limit: int, shown_mb: float = 0) -> None:
         self.app = app
-        self.limit = limit
+        self.limit = limit  # the cap plus room for the form's own fields and boundaries
+        self.shown_mb = shown_mb or limit / 2**20
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -121,7 +122,7 @@ class BodyLimit:
             return
         length = dict(scope.get("headers") or []).get(b"content-length")
         if length is not None and length.isdigit() and int(length) > self.limit:
-            await self._refuse(send)
+            await self._refuse(scope, send)
             return
         seen = 0
         started = False
@@ -145,17 +146,25 @@ class BodyLimit:
             await self.app(scope, counted, watched)
         except _TooLarge:
             if not started:
-                await self._refuse(send)
+                await self._refuse(scope, send)
 
-    def _refuse(self, send: Send) -> Awaitable[None]:
+    def _refuse(self, scope: Scope, send: Send) -> Awaitable[None]:
+        import html
         import json
 
-        body = json.dumps({"detail": f"上传的内容超过 {self.limit / 2**20:g} MB，请分几次上传"
-                           "（如先传表格，再传照片）。"}, ensure_ascii=False).encode()
+        message = (f"一次上传的内容超过 {self.shown_mb:g} MB，没有收取；请分几次上传"
+                   "（如先传表格，再传照片）。")
+        if str(scope.get("path", "")).startswith("/api/"):
+            body = json.dumps({"detail": message}, ensure_ascii=False).encode()
+            kind = b"application/json; charset=utf-8"
+        else:  # the page's form: a page, with the way back
+            body = ('<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>上传太大</title>'
+                    f'<p>{html.escape(message)}</p><p><a href="/">返回</a></p></html>').encode()
+            kind = b"text/html; charset=utf-8"
 
         async def go() -> None:
             await send({"type": "http.response.start", "status": 413,
-                        "headers": [(b"content-type", b"application/json; charset=utf-8"),
+                        "headers": [(b"content-type", kind),
                                     (b"content-length", str(len(body)).encode()),
                                     (b"connection", b"close")]})
             await send({"type": "http.response.body", "body": body})
