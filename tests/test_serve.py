@@ -553,6 +553,21 @@ def test_county_downloads(desk: Any) -> None:
     upload(client, TOWN, csrf, workbooks())
     client.post("/logout", data={"csrf_token": csrf})
     login(client, codes, COUNTY)
+    early = client.get("/api/county/documents/全县汇总")
+    assert early.status_code == 409 and "还没有单位确认报送" in early.json()["detail"]
+    client.post("/logout", data={"csrf_token": token(client)})
+    csrf = login(client, codes, TOWN)
+    client.post(f"/api/units/{TOWN}/confirm", headers={"X-CSRF-Token": csrf})
+    client.post("/logout", data={"csrf_token": csrf})
+    csrf = login(client, codes, OTHER)
+    upload(client, OTHER, csrf, workbooks(OTHER))  # uploaded, not confirmed: not in the 汇总
+    client.post("/logout", data={"csrf_token": csrf})
+    login(client, codes, COUNTY)
+    from docx import Document
+
+    summary = client.get("/api/county/documents/全县汇总")
+    text = "\n".join(p.text for p in Document(io.BytesIO(summary.content)).paragraphs)
+    assert "已报送的1个镇（街道）" in text, text[:2000]
     for kind, suffix in (("全县汇总", "docx"), ("问题清单", "xlsx"), ("全部材料", "zip")):
         response = client.get(f"/api/county/documents/{kind}")
         assert response.status_code == 200, (kind, response.text)

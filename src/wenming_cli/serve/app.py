@@ -367,7 +367,10 @@ def create_app(data_dir: Path, workers: int | None = None) -> FastAPI:
         async with desk.lock(COUNTY):
             with tempfile.TemporaryDirectory(prefix=TEMP_PREFIX, dir=desk.store.folder) as tmp:
                 try:
-                    path = Path(await desk.run(work.county_job, desk.data_dir, kind, Path(tmp)))
+                    submitted = [r["name"] for r in _board(desk)
+                                 if r["submission"].startswith("已报送")]
+                    path = Path(await desk.run(work.county_job, desk.data_dir, kind, Path(tmp),
+                                               submitted))
                 except LookupError as exc:
                     raise HTTPException(409, str(exc)) from exc
                 return _send(path, desk.out / "全县")

@@ -342,27 +342,29 @@ def _marked(data_dir: Path, unit: str, out: Path) -> Path:
     return make_zip(paths, out / unit / f"{unit}_问题标注.zip")
 
 
-def county_job(data_dir: Path, kind: str, out: Path) -> str:
-    """The county's downloads: 全县汇总 (.docx), 全县汇总表 (.xlsx), 问题清单 (.xlsx of every
-    unit's problems), 全部材料 (.zip of every unit's folder without 旧版/); returns the path.
+def county_job(data_dir: Path, kind: str, out: Path, submitted: list[str]) -> str:
+    """The county's downloads: 全县汇总 (.docx) and 全县汇总表 (.xlsx) of the ``submitted``
+    units (those whose 确认报送 covers their current files: the documents say 已报送), 问题清单
+    (.xlsx of every unit's problems), 全部材料 (.zip of every unit's folder without 旧版/);
+    returns the path.
 
     Raises:
         RenderError, LookupError: as `render_job`.
     """
     from ..pool import run_unit
 
-    return run_unit(_county, data_dir, kind, out)
+    return run_unit(_county, data_dir, kind, out, submitted)
 
 
 COUNTY_KINDS = {
-    "全县汇总": "全县汇总（.docx）",
-    "全县汇总表": "全县汇总表（.xlsx）",
+    "全县汇总": "全县汇总（.docx），按已确认报送的单位生成",
+    "全县汇总表": "全县汇总表（.xlsx），按已确认报送的单位生成",
     "问题清单": "各单位全部问题（.xlsx，每个单位一个工作表）",
     "全部材料": "各单位上传的全部表格和照片（.zip，不含旧版）",
 }
 
 
-def _county(data_dir: Path, kind: str, out: Path) -> str:
+def _county(data_dir: Path, kind: str, out: Path, submitted: list[str]) -> str:
     from ..render.report import render_county
     from ..units import discover
     from ..validate import list_issues
@@ -373,6 +375,10 @@ def _county(data_dir: Path, kind: str, out: Path) -> str:
     sources = discover([data_dir], config) if data_dir.is_dir() else []
     if not sources:
         raise LookupError("还没有任何单位上传表格。")
+    if kind != "问题清单":
+        sources = [s for s in sources if s.name in submitted]
+        if not sources:
+            raise LookupError("还没有单位确认报送；全县汇总按已确认报送的单位生成。")
     listing = list_issues(sources, config, jobs=1, checklists=False, rollups=True)
     if kind == "问题清单":
         from ..problem_list import write_problem_list
