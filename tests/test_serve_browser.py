@@ -242,32 +242,31 @@ def screenshot(driver: Any, path: Path) -> None:
 
 
 def wait(driver: Any, seconds: float, what: str, condition: Callable[[Any], Any]) -> Any:
-    """WebDriverWait with the page's text in the failure (stale elements while a page
-    refreshes itself count as not yet)."""
-    from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
+    """WebDriverWait with the page's text in the failure. Errors of the driver while a page
+    is replaced (stale elements, "Cannot find context" while a form posts or the page refreshes
+    itself) count as not yet."""
+    from selenium.common.exceptions import TimeoutException, WebDriverException
     from selenium.webdriver.support.ui import WebDriverWait
 
     try:
         return WebDriverWait(driver, seconds, poll_frequency=0.25,
-                             ignored_exceptions=(StaleElementReferenceException,)).until(condition)
+                             ignored_exceptions=(WebDriverException,)).until(condition)
     except TimeoutException:
         try:
             text = driver.find_element("tag name", "body").text
-        except Exception:  # the page itself may be gone
+        except WebDriverException:  # the page itself may be gone
             text = "(no page)"
         pytest.fail(f"waited {seconds} s for {what}; at {driver.current_url}:\n{text[:3000]}")
 
 
 def navigated(driver: Any, action: Callable[[], None], what: str,
               seconds: float = STEP_SECONDS) -> None:
-    """Run ``action`` (a click that submits a form) and wait until the old page is gone."""
-    from selenium.webdriver.support import expected_conditions as ec
-
-    old = driver.find_element("tag name", "html")
+    """Run ``action`` (a click that submits a form) and wait until another page has loaded:
+    a mark set on this page's window is gone with it."""
+    driver.execute_script("window.wenmingOldPage = true;")
     action()
-    wait(driver, seconds, what, ec.staleness_of(old))
-    wait(driver, seconds, what + " (loaded)",
-         lambda d: d.execute_script("return document.readyState") == "complete")
+    wait(driver, seconds, what, lambda d: d.execute_script(
+        "return window.wenmingOldPage === undefined && document.readyState === 'complete';"))
 
 
 def login(driver: Any, server: Server, unit: str) -> None:
@@ -364,6 +363,12 @@ def test_town_uploads_fixes_downloads_confirms_and_county_sees_it(
     wait(browser, STEP_SECONDS, "the empty unit page",
          lambda d: d.find_elements(By.ID, "nothing-yet"))
     assert "未上传" in browser.find_element(By.ID, "submission").text
+
+    # 上传 with nothing chosen: told so, nothing taken.
+    navigated(browser, browser.find_element(By.ID, "upload-button").click, "the empty upload")
+    refused = wait(browser, STEP_SECONDS, "the refusal", lambda d: d.find_elements(By.ID, "refused"))
+    assert "没有选择文件" in refused[0].text, refused[0].text
+    assert browser.find_elements(By.ID, "nothing-yet")
 
     # 2. The four workbooks at once, the roster with a wrong 身份证号码 check digit.
     roster, bad_id = planted_roster(tmp_path)
