@@ -133,7 +133,7 @@ def write_codes_xlsx(codes: list[IssuedCode], target: Path, address: str, county
     ws["A1"].font = Font(bold=True, size=14)
     ws.merge_cells("A1:E1")
     ws.merge_cells("A2:E2")
-    for column, width in zip("ABCDE", (6, 26, 20, 22, 16)):
+    for column, width in zip("ABCDE", (6, 26, 20, 22, 16), strict=True):
         ws.column_dimensions[column].width = width
     print_setup(ws, "3:3", landscape=False)
     wb.save(target)

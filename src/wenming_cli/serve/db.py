@@ -147,7 +147,7 @@ class Store:
             rows = db.execute(query, (*params, limit)).fetchall()
         keys = ("id", "time", "unit", "action", "file", "size", "sha256", "errors", "warnings",
                 "detail")
-        return [dict(zip(keys, row)) for row in rows]
+        return [dict(zip(keys, row, strict=True)) for row in rows]
 
     def last_event(self, unit: str, action: str) -> str | None:
         """The time of the unit's newest event of ``action``, or None."""

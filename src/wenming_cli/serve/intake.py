@@ -19,7 +19,7 @@ import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath, PureWindowsPath
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
 
 from ..config import ServeLimits
 from ..files import component_problem
@@ -134,7 +134,13 @@ class _Counter:
                                  "请分几次上传（如先传表格，再传照片）。")
 
 
-def _copy_capped(source: BinaryIO, target: Path, cap: int, counter: _Counter | None = None
+class _Readable(Protocol):
+    """What a copy reads from: an upload, a zip member, a `_Prefixed`."""
+
+    def read(self, n: int = -1, /) -> bytes: ...
+
+
+def _copy_capped(source: _Readable, target: Path, cap: int, counter: _Counter | None = None
                  ) -> tuple[int, str] | None:
     """Copy at most ``cap`` bytes; (size, sha256), or None when there were more (the target
     is then removed)."""
@@ -314,7 +320,7 @@ def _take_zip(stream: BinaryIO, shown: str, staging: Path, limits: ServeLimits,
 class _Prefixed:
     """A stream whose first bytes were already read (for the content check)."""
 
-    def __init__(self, head: bytes, rest: BinaryIO) -> None:
+    def __init__(self, head: bytes, rest: _Readable) -> None:
         self.head = head
         self.rest = rest
 
