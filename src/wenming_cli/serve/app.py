@@ -521,7 +521,9 @@ async def _start_upload(desk: Desk, request: Request, unit: str, files: list[Any
     Raises:
         HTTPException: 400 no file; 409 confirmed and past the deadline; 413 over a cap.
     """
-    uploads = [f for f in files if isinstance(f, UploadFile)]
+    # A form whose file input has nothing chosen still sends one part: no name, no bytes.
+    uploads = [f for f in files if isinstance(f, UploadFile)
+               and ((f.filename or "").strip() or f.size != 0)]
     if not uploads:
         raise HTTPException(400, "没有选择文件。请点“选择文件”选好本单位的表格或照片后再上传。")
     confirmation = desk.store.confirmation(unit)

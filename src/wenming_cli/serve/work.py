@@ -226,7 +226,21 @@ def check_unit(data_dir: Path, unit: str) -> dict[str, Any]:
     photo_dir = folder / PHOTO_DIR
     if photo_dir.is_dir():
         payload["photos"] = sum(1 for p in photo_dir.iterdir() if p.is_file())
+    for entry in payload["issues"] + payload["reading"]:
+        _unit_relative(entry, folder)
     return payload
+
+
+def _unit_relative(entry: dict[str, Any], folder: Path) -> None:
+    """Paths in an issue or reading line as the unit knows them (``图片资料``, the workbook's
+    name): the server's own folders are not shown to the units."""
+    prefixes = sorted({str(folder.resolve()), str(folder.absolute()), str(folder)}, key=len,
+                      reverse=True)
+    for key, value in entry.items():
+        if isinstance(value, str):
+            for prefix in prefixes:
+                value = value.replace(prefix + os.sep, "")
+            entry[key] = value
 
 
 def upload_job(data_dir: Path, unit: str, staged: list[Staged], known_kinds: dict[str, str],
