@@ -246,6 +246,10 @@ def create_app(data_dir: Path, workers: int | None = None) -> FastAPI:
         issues = [_issue(d) for d in payload.get("issues", [])]
         groups = unit_problems(issues, [unit])[0]
         flash = request.session.pop("flash", None)
+        if payload.get("upload_refused") and not payload["checking"]:
+            # what the last upload's check refused: the upload page may have stopped waiting
+            flash = dict(flash or {})
+            flash["refused"] = [*flash.get("refused", []), *payload["upload_refused"]]
         events = desk.store.events(unit, 50) if account.kind == "county" else []
         kinds = {k: v for k, v in work.DOCUMENT_KINDS.items()
                  if v[0] == "any" or config.unit_kind(unit) == "town"}
@@ -265,10 +269,8 @@ def create_app(data_dir: Path, workers: int | None = None) -> FastAPI:
             request.session["flash"] = {"refused": [{"file": "", "reason": exc.detail}]}
             return RedirectResponse(f"/units/{quote(unit)}", 303)
         refused = [{"file": r.file, "reason": r.reason} for r in intake.refused]
-        if job is not None:
-            done, _ = await asyncio.wait({job}, timeout=PAGE_WAIT)
-            if job in done and job.exception() is None:
-                refused += job.result().get("refused", [])
+        if job is not None:  # the check's own refusals are kept with its result (unit_page)
+            await asyncio.wait({job}, timeout=PAGE_WAIT)
         request.session["flash"] = {"refused": refused,
                                     "staged": len(intake.staged)}
         return RedirectResponse(f"/units/{quote(unit)}", 303)
@@ -534,6 +536,7 @@ async def _upload_job(desk: Desk, unit: str, intake: Intake, staging: Path, seq:
             finally:
                 desk.checking.pop(unit, None)
             stored = {k: v for k, v in result.items() if k not in ("placed", "refused")}
+            stored["upload_refused"] = result["refused"]  # shown until the next upload's check
             desk.store.save_result(unit, seq, stored)
             for placed in result["placed"]:
                 desk.store.log(unit, "upload", file=redact(placed["name"]), size=placed["size"],
