@@ -47,6 +47,8 @@ MAKE = HERE / "make_county.py"
 DEFAULT_DATA = HERE / "county_data"
 SCALED_DATA = HERE / "county_data_x4"
 STAMP = ".make_county.json"
+SERVE_SECTION = "<!-- serve_load.py"
+"""Where `serve_load.py`'s section of RESULTS.md starts: kept when this script rewrites the file."""
 PY = sys.executable
 
 TARGET_VALIDATE = 1.5
@@ -476,6 +478,9 @@ def main(argv: list[str] | None = None) -> int:
         + (f" (including data generation: {gen})" if gen else "") + ".")
     add("")
     text = "\n".join(lines)
+    kept = args.out.read_text(encoding="utf-8") if args.out.is_file() else ""
+    if SERVE_SECTION in kept:  # serve_load.py's rows, from its marker on
+        text = text.rstrip("\n") + "\n\n" + kept[kept.index(SERVE_SECTION):]
     args.out.write_text(text, encoding="utf-8")
     print()
     print(text)

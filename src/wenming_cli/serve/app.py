@@ -68,6 +68,10 @@ log = logging.getLogger("wenming.serve")
 HERE = Path(__file__).parent
 PAGE_WAIT = 2.0
 """Seconds an upload page waits for the check before it shows progress and refreshes itself."""
+MAX_LOGIN_CHECKS = 4
+"""Login codes checked at once, at most (fewer on fewer cores): each scrypt check takes a core
+for ~30 ms and 16 MiB, so more at once only add memory — 51 units logging in at the same moment
+held ~100 MB in the threads of asyncio's default pool (benchmarks/serve_load.py)."""
 
 
 @dataclass
@@ -82,6 +86,7 @@ class Desk:
     locks: dict[str, asyncio.Lock] = field(default_factory=dict)
     checking: dict[str, datetime] = field(default_factory=dict)
     limiter: LoginLimiter = field(default_factory=LoginLimiter)
+    login_checks: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(1))
     background: set[asyncio.Task[Any]] = field(default_factory=set)
 
     def lock(self, unit: str) -> asyncio.Lock:
@@ -132,7 +137,8 @@ def create_app(data_dir: Path, workers: int | None = None) -> FastAPI:
 
     config, _ = load_config(data_dir)
     desk = Desk(data_dir, config, Store(data_dir),
-                usable_cores() if workers is None else workers)
+                usable_cores() if workers is None else workers,
+                login_checks=asyncio.Semaphore(min(usable_cores(), MAX_LOGIN_CHECKS)))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -218,7 +224,8 @@ def create_app(data_dir: Path, workers: int | None = None) -> FastAPI:
             return _login_failed(request, page, config, unit, status=429,
                                  message=f"登录码错误次数过多，请 {int(wait) + 1} 秒后再试。",
                                  retry=int(wait) + 1)
-        account = await asyncio.to_thread(_find_account, desk.store, code, unit)
+        async with desk.login_checks:
+            account = await asyncio.to_thread(_find_account, desk.store, code, unit)
         if account is None:
             desk.limiter.failed(client, unit)
             desk.store.log(unit or "?", "login-failed", client=client)
@@ -259,7 +266,7 @@ def create_app(data_dir: Path, workers: int | None = None) -> FastAPI:
         issues = [_issue(d) for d in payload.get("issues", [])]
         groups = unit_problems(issues, [unit])[0]
         flash = request.session.pop("flash", None)
-        events = desk.store.events(unit, 50) if account.kind == "county" else []
+        events = desk.store.events(unit) if account.kind == "county" else []
         kinds = {k: v for k, v in work.DOCUMENT_KINDS.items()
                  if v[0] == "any" or config.unit_kind(unit) == "town"}
         return page(request, "unit.html", unit=unit, unit_kind=KIND_WORDS.get(
