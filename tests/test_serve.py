@@ -442,6 +442,7 @@ def test_photos_land_in_the_photo_folder_also_from_a_gbk_zip(desk: Any) -> None:
     assert sorted(f["name"] for f in result["placed"]) == ["图片资料/合影.png", "图片资料/宣讲.jpg"]
     assert (data / TOWN / "图片资料" / "宣讲.jpg").read_bytes() == JPEG
     assert any("Thumbs.db" in r["reason"] for r in result["refused"])
+    assert "已收到：照片 2 张（宣讲.jpg、合影.png）" in client.get(f"/units/{TOWN}").text
     too_many = [("files", (f"p{n}.jpg", JPEG)) for n in range(6)]
     over = upload(client, TOWN, csrf, too_many).json()
     assert over["placed"] == [] and "最多 5 张" in over["refused"][0]["reason"]
