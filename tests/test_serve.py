@@ -544,6 +544,9 @@ def test_unit_documents_download_and_open(desk: Any) -> None:
         else:
             assert zipfile.ZipFile(io.BytesIO(response.content)).namelist()
     assert client.get(f"/api/units/{TOWN}/documents/不存在").status_code == 404
+    blank = zipfile.ZipFile(io.BytesIO(client.get(f"/api/units/{TOWN}/documents/空白模板").content))
+    assert sorted(Path(n).name for n in blank.namelist()) == sorted(
+        p.name for p in (SAMPLE / TOWN).glob("*.xlsx"))
     no_marks = client.get(f"/api/units/{TOWN}/documents/问题标注")
     assert no_marks.status_code in (200, 409)
 
@@ -670,6 +673,9 @@ def test_the_page_upload_says_what_was_taken_and_what_not(desk: Any, tmp_path: P
                        files=workbooks()[:1] + [("files", (stranger.name, stranger.read_bytes()))])
     assert page.status_code == 200
     assert "已收到：基本情况与自评表.xlsx" in page.text and "['" not in page.text
+    # the hints say what to do on this page, not which command to run
+    hints = " ".join(i["hint"] for i in client.get(f"/api/units/{TOWN}").json()["issues"])
+    assert "下载“空白模板”" in hints and "wenming" not in hints and "再运行" not in hints
     assert "采购清单.xlsx" in page.text and "不是这四种表格之一" in page.text
     assert not (data / TOWN / "采购清单.xlsx").exists()
 

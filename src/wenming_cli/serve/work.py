@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 from dataclasses import asdict
 from pathlib import Path
@@ -228,7 +229,29 @@ def check_unit(data_dir: Path, unit: str) -> dict[str, Any]:
         payload["photos"] = sum(1 for p in photo_dir.iterdir() if p.is_file())
     for entry in payload["issues"] + payload["reading"]:
         _unit_relative(entry, folder)
+    for issue in payload["issues"]:
+        issue["message"], issue["hint"] = web_wording(issue["message"]), web_wording(issue["hint"])
     return payload
+
+
+_WEB_WORDING = (
+    (re.compile(r"请(?:先)?用 wenming init-templates 生成“([^”]+)”并填写。?"),
+     r"请在本页“下载”中下载“空白模板”，填写其中的“\1”后上传。"),
+    (re.compile(r"（wenming init-templates）"), "（本页“下载”中的“空白模板”）"),
+    (re.compile(r"wenming init-templates 生成的模板"), "本页“下载”中的“空白模板”"),
+    (re.compile(r"再运行 wenming validate(?: --mark)?(?: 检查)?|再运行校验"), "再重新上传"),
+    (re.compile(r"请把照片放进 \S*?图片资料，"), "请在本页上传这张照片，"),
+    (re.compile(r"复制进“图片资料”文件夹"), "在本页上传"),
+)
+"""What the command line's hints say (run a command, copy into a folder) as the web page's
+clerk does it (download the blank templates, upload again)."""
+
+
+def web_wording(text: str) -> str:
+    """``text`` with the command-line steps said as steps on the unit's page."""
+    for pattern, replacement in _WEB_WORDING:
+        text = pattern.sub(replacement, text)
+    return text
 
 
 def _unit_relative(entry: dict[str, Any], folder: Path) -> None:
@@ -275,6 +298,7 @@ DOCUMENT_KINDS: dict[str, tuple[str, str]] = {
     "图片资料汇编": ("any", "图片资料汇编（印证资料）"),
     "材料包": ("any", "以上全部文档打成一个 .zip，便于报送"),
     "问题标注": ("any", "有问题的工作簿副本：问题单元格标红/标黄并加批注"),
+    "空白模板": ("any", "本单位的四张空白 Excel 模板（带填表说明、下拉选项），填好后上传"),
 }
 """The documents a unit downloads: kind → (who has it: town or any, what it is)."""
 
@@ -304,6 +328,8 @@ def _render(data_dir: Path, unit: str, kind: str, out: Path) -> str:
     folder = data_dir / unit
     if kind == "问题标注":
         return str(_marked(data_dir, unit, out))
+    if kind == "空白模板":
+        return str(_blank_templates(config, unit, out))
     result = validate_paths([folder], config) if folder.is_dir() else None
     if result is None or not result.units or not result.units[0].files:
         raise LookupError("还没有上传表格，无法生成文档；请先上传本单位的表格。")
@@ -327,6 +353,23 @@ def _render(data_dir: Path, unit: str, kind: str, out: Path) -> str:
         paths.extend(render_evidence(the_unit, config, out))
         return str(make_zip(paths, out / zip_name(unit, now().date())))
     raise LookupError(f"没有“{kind}”这种文档。可选：" + "、".join(DOCUMENT_KINDS))
+
+
+def _blank_templates(config: Config, unit: str, out: Path) -> Path:
+    """The unit's four blank workbooks (as `wenming init-templates` writes them) in one .zip."""
+    from ..render.package import make_zip
+    from ..schema import WORKBOOKS
+    from ..xlsx_templates import unit_setup, write_workbook
+
+    folder = out / unit / "空白模板"
+    folder.mkdir(parents=True, exist_ok=True)
+    setup = unit_setup(config, unit)
+    paths = []
+    for spec in WORKBOOKS:
+        path = folder / spec.file_name
+        write_workbook(path, spec, setup, config)
+        paths.append(path)
+    return make_zip(paths, out / unit / f"{unit}_空白模板.zip")
 
 
 def _marked(data_dir: Path, unit: str, out: Path) -> Path:
