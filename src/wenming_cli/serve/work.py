@@ -238,10 +238,11 @@ _WEB_WORDING = (
     (re.compile(r"请(?:先)?用 wenming init-templates 生成“([^”]+)”并填写。?"),
      r"请在本页“下载”中下载“空白模板”，填写其中的“\1”后上传。"),
     (re.compile(r"（wenming init-templates）"), "（本页“下载”中的“空白模板”）"),
-    (re.compile(r"wenming init-templates 生成的模板"), "本页“下载”中的“空白模板”"),
+    (re.compile(r"\s?wenming init-templates 生成的模板"), "本页“下载”中的“空白模板”"),
     (re.compile(r"再运行 wenming validate(?: --mark)?(?: 检查)?|再运行校验"), "再重新上传"),
     (re.compile(r"请把照片放进 \S*?图片资料，"), "请在本页上传这张照片，"),
-    (re.compile(r"复制进“图片资料”文件夹"), "在本页上传"),
+    (re.compile(r"请把照片本身（JPG 或 PNG 文件）复制进“图片资料”文件夹"),
+     "请在本页上传照片本身（JPG 或 PNG 文件）"),
 )
 """What the command line's hints say (run a command, copy into a folder) as the web page's
 clerk does it (download the blank templates, upload again)."""
