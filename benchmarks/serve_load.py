@@ -638,7 +638,7 @@ def write_results(path: Path, rows: list[list[str]], note: str) -> None:
             "server. load: the 1-minute load average as the round starts (the machine is "
             "shared; commit `+`: uncommitted changes).", "",
             md_row(list(COLUMNS)),
-            md_row(["---"] * 3 + ["---:", "---"] * 2 + ["---:"] * 11 + ["---"]),
+            md_row(["---"] * 3 + ["---:", "---"] + ["---:"] * 13 + ["---"]),
         ]
         text = text.rstrip("\n") + "\n" + "\n".join(header) + "\n"
     lines = text.rstrip("\n").split("\n")
@@ -649,6 +649,8 @@ def write_results(path: Path, rows: list[list[str]], note: str) -> None:
         end += 1
     lines[end:end] = [md_row(r) for r in rows]
     lines = [line for line in lines if not line.startswith("Last run: ")]
+    while lines and not lines[-1].strip():
+        lines.pop()
     lines.append("")
     lines.append("Last run: " + note)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
