@@ -705,3 +705,40 @@ def test_odd_names_same_file_twice_and_blank_templates(desk: Any, tmp_path: Path
                                  for p in sorted((blank / OTHER).glob("*.xlsx"))])
     refused = client.post(f"/api/units/{OTHER}/confirm", headers={"X-CSRF-Token": csrf})
     assert refused.status_code == 409 and "空白模板" in refused.json()["detail"]
+
+
+def test_second_round_findings(desk: Any, tmp_path: Path) -> None:
+    """Many refused files still show on the page (not carried in the cookie); UTF-8 zip names
+    without the flag; 问题标注 before any upload; another unit's workbooks cannot be confirmed;
+    no documents from blank templates."""
+    client, codes, data = desk
+    csrf = login(client, codes, "私渡镇")
+    marks = client.get("/api/units/私渡镇/documents/问题标注")
+    assert marks.status_code == 409 and "还没有上传表格" in marks.json()["detail"]
+    many = [("files", (f"{'学习贯彻' * 10}材料第{n:03d}份.docx", b"PK\x03\x04")) for n in range(30)]
+    page = client.post("/units/私渡镇/upload", data={"csrf_token": csrf}, files=many)
+    assert page.status_code == 200 and page.text.count("只接收") == 30
+    assert len(client.cookies.get("wenming_session") or "") < 4000
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("AAAAAA.jpg", JPEG)  # replaced by UTF-8 bytes, no flag (Info-ZIP)
+    utf8 = "宣讲.jpg".encode()
+    packed = buffer.getvalue().replace(b"AAAAAA.jpg", utf8)
+    assert len(utf8) == len(b"AAAAAA.jpg")
+    placed = upload(client, "私渡镇", csrf, [("files", ("p.zip", packed))]).json()["placed"]
+    assert [p["name"] for p in placed] == ["图片资料/宣讲.jpg"]
+    upload(client, "私渡镇", csrf, workbooks(TOWN))  # 城北街道's workbooks
+    refused = client.post("/api/units/私渡镇/confirm", headers={"X-CSRF-Token": csrf})
+    assert refused.status_code == 409 and "别的单位" in refused.json()["detail"]
+    blank = tmp_path / "blank"
+    from typer.testing import CliRunner
+
+    from wenming_cli.cli import app
+
+    CliRunner().invoke(app, ["init-templates", "--town", "杨河镇", "--out", str(blank)])
+    client.post("/logout", data={"csrf_token": csrf})
+    csrf = login(client, codes, "杨河镇")
+    upload(client, "杨河镇", csrf, [("files", (p.name, p.read_bytes()))
+                                  for p in sorted((blank / "杨河镇").glob("*.xlsx"))])
+    report = client.get("/api/units/杨河镇/documents/自评报告")
+    assert report.status_code == 409 and "空白模板" in report.json()["detail"]

@@ -761,8 +761,9 @@ def accounts(
     except OutputError as exc:
         raise _fail(f"{exc} 登录码已生成但清单没有保存，请关闭占用的文件后用 --reset 重新发放。") from exc
     console.print(f"[green]已生成 {len(codes)} 个登录码：[/]{esc(out)}")
-    console.print("请打印后分发给各单位（县中心的登录码在单独的工作表“县中心（单独保管）”）；"
-                  "这份清单是登录码唯一的记录，请妥善保管，发放后可删除电子版。")
+    where = "（县中心的登录码在单独的工作表“县中心（单独保管）”）" if any(
+        c.kind == "county" for c in codes) else ""
+    console.print(f"请打印后分发给各单位{where}；这份清单是登录码唯一的记录，请妥善保管，发放后可删除电子版。")
 
 
 @app.command("serve")

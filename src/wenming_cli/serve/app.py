@@ -284,9 +284,8 @@ def create_app(data_dir: Path, workers: int | None = None) -> FastAPI:
             except HTTPException as exc:
                 request.session["flash"] = {"refused": [{"file": "", "reason": exc.detail}]}
                 return RedirectResponse(f"/units/{quote(unit)}", 303)
-        if job is None:  # nothing taken: say why here (a job's refusals are in last_upload)
-            request.session["flash"] = {"refused": [{"file": r.file, "reason": r.reason}
-                                                    for r in intake.refused]}
+        if job is None:  # nothing taken: the reasons go where a job's go (the cookie is small)
+            _keep_refusals(desk, unit, intake)
         else:
             await asyncio.wait({job}, timeout=PAGE_WAIT)  # then the page shows progress
         return RedirectResponse(f"/units/{quote(unit)}", 303)
@@ -315,6 +314,7 @@ def create_app(data_dir: Path, workers: int | None = None) -> FastAPI:
             job, intake = await _start_upload(desk, request, unit, form.getlist("files"))
         refused = [{"file": r.file, "reason": r.reason} for r in intake.refused]
         if job is None:
+            _keep_refusals(desk, unit, intake)
             payload = _unit_payload(desk, unit)
             payload.update(placed=[], refused=refused)
             return JSONResponse(payload, 400)
@@ -391,6 +391,10 @@ def create_app(data_dir: Path, workers: int | None = None) -> FastAPI:
 
 # ---------------------------------------------------------------------- helpers
 
+
+_BLOCKS_CONFIRMATION = frozenset({"workbook-other-unit"})
+"""Problems that stop a 确认报送 (other errors are the unit's to fix before the deadline, and
+the county sees them): another unit's workbook would put that unit's figures into this one."""
 
 _PLAIN_ERRORS = {
     404: "没有这个页面。请从首页进入，不要手工修改网址。",
@@ -613,6 +617,20 @@ async def _upload_job(desk: Desk, unit: str, intake: Intake, staging: Path, seq:
                 staging.parent.rmdir()
 
 
+def _keep_refusals(desk: Desk, unit: str, intake: Intake) -> None:
+    """An upload that took nothing: its refusals become the unit's 上次上传 (shown on its
+    page), the rest of the kept result unchanged."""
+    payload = desk.store.result(unit) or {}
+    if not payload:
+        payload = {"unit": unit, "valid": True, "errors": 0, "warnings": 0, "units": [unit],
+                   "reading": [], "issues": [], "checklists": [], "files": [], "photos": 0}
+    payload["last_upload"] = {"time": now().isoformat(), "placed": [],
+                              "refused": [{"file": r.file, "reason": r.reason}
+                                          for r in intake.refused]}
+    desk.store.save_result(unit, desk.store.log(unit, "upload-refused",
+                                                detail=f"{len(intake.refused)} 个文件"), payload)
+
+
 def _confirm(desk: Desk, unit: str, request: Request) -> None:
     """Record 确认报送 of the unit's current files.
 
@@ -630,6 +648,10 @@ def _confirm(desk: Desk, unit: str, request: Request) -> None:
     if not kinds or kinds <= set(payload.get("empty", [])):
         raise HTTPException(409, "上传的表格都还是空白模板，没有填写内容，不能确认报送；"
                             "请填好后重新上传。")
+    foreign = [i for i in payload["issues"] if i["code"] in _BLOCKS_CONFIRMATION]
+    if foreign:
+        raise HTTPException(409, f"{foreign[0]['message']}，不能确认报送：这样会把别的单位的数据算进本单位。"
+                            "请换成本单位的表格后重新上传。")
     confirmation = desk.store.confirmation(unit)
     if confirmation is not None and confirmation.files == files:
         raise HTTPException(409, f"这些文件已于 {confirmation.time:%m月%d日 %H:%M} 确认报送过了。")

@@ -202,7 +202,7 @@ def take_files(files: Iterable[tuple[str, BinaryIO]], staging: Path, limits: Ser
         raise UploadTooLarge(f"一次最多上传 {limits.max_files} 个文件（这次有 {len(items)} 个），"
                              "照片多时请打成一个 .zip 上传。")
     for sent, stream in items:
-        shown = redact(sent or "（无名文件）")
+        shown = redact("".join(c for c in sent if c not in _INVISIBLE) or "（无名文件）")
         name, why = base_name(sent)
         if name is None:
             intake.refused.append(Refusal(shown, why))
@@ -238,14 +238,21 @@ def take_files(files: Iterable[tuple[str, BinaryIO]], staging: Path, limits: Ser
 
 
 def _member_name(info: zipfile.ZipInfo) -> str:
-    """A member's name as the clerk's Windows wrote it: without the UTF-8 flag the name is in
-    the system code page (GBK on a Chinese Windows), which zipfile decodes as cp437."""
+    """A member's name as the clerk's system wrote it: without the UTF-8 flag zipfile decodes
+    it as cp437, but Info-ZIP and macOS write UTF-8 and a Chinese Windows writes GBK (tried in
+    that order: GBK bytes are hardly ever valid UTF-8)."""
     if info.flag_bits & 0x800:
         return info.filename
     try:
-        return info.filename.encode("cp437").decode("gbk")
-    except (UnicodeEncodeError, UnicodeDecodeError):
+        raw = info.filename.encode("cp437")
+    except UnicodeEncodeError:
         return info.filename
+    for encoding in ("utf-8", "gbk"):  # Info-ZIP and macOS write UTF-8 without the flag
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return info.filename
 
 
 def zip_problem(infos: list[zipfile.ZipInfo], limits: ServeLimits) -> str:

@@ -338,6 +338,8 @@ def _render(data_dir: Path, unit: str, kind: str, out: Path) -> str:
     the_unit.name = unit
     if result.report.unreadable:
         raise LookupError("有表格无法读取，生成的文档会缺少这些数据；请按页面上的提示修改后重新上传。")
+    if set(the_unit.files) <= the_unit.empty:
+        raise LookupError("上传的表格都还是空白模板，没有填写内容，无法生成文档；请填好后重新上传。")
     town = config.unit_kind(unit) == "town"
     if kind == "自评报告":
         if not town:
@@ -380,6 +382,8 @@ def _marked(data_dir: Path, unit: str, out: Path) -> Path:
     from ..validate import validate_paths
 
     config = config_of(data_dir)
+    if not (data_dir / unit).is_dir():
+        raise LookupError("还没有上传表格，无法生成标注副本；请先上传本单位的表格。")
     result = validate_paths([data_dir / unit], config)
     by_file: dict[str, list[Any]] = {}
     for issue in result.report.issues:
