@@ -136,6 +136,10 @@ def create_app(data_dir: Path, workers: int | None = None) -> FastAPI:
     from ..validate import usable_cores
 
     config, _ = load_config(data_dir)
+    for noisy in ("multipart", "python_multipart", "multipart.multipart"):
+        # a malformed upload is answered in Chinese; its English parser note stays out of the
+        # server's window
+        logging.getLogger(noisy).setLevel(logging.ERROR)
     desk = Desk(data_dir, config, Store(data_dir),
                 usable_cores() if workers is None else workers,
                 login_checks=asyncio.Semaphore(min(usable_cores(), MAX_LOGIN_CHECKS)))
