@@ -497,8 +497,7 @@ def _unit_payload(desk: Desk, unit: str) -> dict[str, Any]:
     time, the confirmation state and whether a check is running."""
     payload = desk.store.result(unit) or {}
     if not payload:
-        payload = {"unit": unit, "valid": True, "errors": 0, "warnings": 0, "units": [unit],
-                   "reading": [], "issues": [], "checklists": [], "files": [], "photos": 0}
+        payload = work.empty_payload(unit)
     uploads = {e["file"]: e["time"] for e in reversed(desk.store.events(unit))
                if e["action"] == "upload"}
     for entry in payload.get("files", []):
@@ -626,8 +625,7 @@ def _keep_refusals(desk: Desk, unit: str, intake: Intake) -> None:
     page), the rest of the kept result unchanged."""
     payload = desk.store.result(unit) or {}
     if not payload:
-        payload = {"unit": unit, "valid": True, "errors": 0, "warnings": 0, "units": [unit],
-                   "reading": [], "issues": [], "checklists": [], "files": [], "photos": 0}
+        payload = work.empty_payload(unit)
     payload["last_upload"] = {"time": now().isoformat(), "placed": [],
                               "refused": [{"file": r.file, "reason": r.reason}
                                           for r in intake.refused]}

@@ -176,6 +176,12 @@ def place(folder: Path, staged: list[Staged], known_kinds: dict[str, str],
     return placed, refused
 
 
+def empty_payload(unit: str) -> dict[str, Any]:
+    """The result of a unit with nothing read yet (the shape `check_unit` returns)."""
+    return {"unit": unit, "valid": True, "errors": 0, "warnings": 0, "units": [unit],
+            "reading": [], "issues": [], "checklists": [], "files": [], "photos": 0}
+
+
 def check_unit(data_dir: Path, unit: str) -> dict[str, Any]:
     """Read and validate ``data_dir/unit`` as `wenming validate --format json` would, for one
     unit; returns the page's and the API's payload: valid, errors, warnings, units, reading,
@@ -190,9 +196,7 @@ def check_unit(data_dir: Path, unit: str) -> dict[str, Any]:
 
     config = config_of(data_dir)
     folder = data_dir / unit
-    payload: dict[str, Any] = {"unit": unit, "valid": True, "errors": 0, "warnings": 0,
-                               "units": [unit], "reading": [], "issues": [], "checklists": [],
-                               "files": [], "photos": 0}
+    payload = empty_payload(unit)
     if not folder.is_dir():
         return payload
     sources = [s for s in discover([folder], config) if s.folder.resolve() == folder.resolve()]
