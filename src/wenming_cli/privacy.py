@@ -29,6 +29,12 @@ def mask_phone(value: str) -> str:
     return "*" * (len(value) - 2) + value[-2:]
 
 
+def mask_mobile(value: str) -> str:
+    """A mobile masked as `mask_phone` does; anything else as given (a landline is an office's
+    published number, which the county office phones: `status`, the intake desk's table)."""
+    return mask_phone(value) if re.fullmatch(r"1[3-9]\d{9}", value) else value
+
+
 _ID_RUN = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])|(?<![0-9])[0-9]{15}(?![0-9])")
 _MOBILE_RUN = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
 _SPACED_MOBILE = re.compile(r"(?<![0-9])(1[3-9][0-9])[ \-－—]?([0-9]{4})[ \-－—]?([0-9]{4})(?![0-9])")

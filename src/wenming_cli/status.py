@@ -9,7 +9,6 @@ The ones the office must phone come first: nothing handed in, then late, then wi
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -137,11 +136,11 @@ def write_status_xlsx(statuses: list[UnitStatus], config: Config, target: Path,
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
 
-    from .privacy import mask_phone, redact
+    from .privacy import mask_mobile, redact
     from .render.county import print_setup
 
     def shown(phone: str) -> str:  # landlines are office numbers; mobiles are personal data
-        return mask_phone(phone) if mask and re.fullmatch(r"1[3-9]\d{9}", phone) else phone
+        return mask_mobile(phone) if mask else phone
 
     from .xlsx_cells import append_row
 

@@ -9,13 +9,12 @@ incomplete, complete).
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from typing import Any
 
 from ..config import Config
 from ..county import KIND_LABELS
-from ..privacy import mask_phone
+from ..privacy import mask_mobile
 from ..schema import WORKBOOKS
 from ..status import UnitStatus
 from .db import Confirmation
@@ -84,8 +83,7 @@ def board_rows(config: Config, results: dict[str, dict[str, Any]],
             "confirmed_at": confirmation.time.isoformat() if confirmation else None,
             "checking": name in checking,
             "contact": status.contact,
-            "phone": mask_phone(status.phone) if re.fullmatch(r"1[3-9]\d{9}", status.phone)
-            else status.phone,
+            "phone": mask_mobile(status.phone),
             "_order": (SUBMISSION_STATES.index(state), status.priority),
         })
         rows.append(row)

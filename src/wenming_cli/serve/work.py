@@ -216,11 +216,10 @@ def check_unit(data_dir: Path, unit: str) -> dict[str, Any]:
         })
         info = listing.units[0].info if listing.units else None
         if info is not None and (info.contact or info.phone):
-            from ..privacy import mask_phone
+            from ..privacy import mask_mobile
 
-            phone = info.phone or ""
             payload["contact"] = {"person": info.contact or "",
-                                  "phone": mask_phone(phone) if phone.startswith("1") else phone}
+                                  "phone": mask_mobile(info.phone or "")}
         kinds = {path: kind for u in listing.units for kind, path in u.files.items()}
         titles = {spec.kind: spec.title for spec in WORKBOOKS}
         for path in sources[0].files:
